@@ -1,0 +1,113 @@
+import Foundation
+
+/// Why an apply happened.
+public enum ApplyTrigger: Sendable, Hashable, CustomStringConvertible {
+    /// The first pass after the engine started.
+    case startup
+    /// A store change, up to this revision.
+    case change(revision: Int64)
+    /// The `-interval` timer.
+    case interval
+    /// An operator asked for it (the console's `r`).
+    case manual
+
+    public var description: String {
+        switch self {
+        case .startup: return "startup"
+        case .change(let revision): return "change @\(revision)"
+        case .interval: return "interval"
+        case .manual: return "manual"
+        }
+    }
+}
+
+/// How an apply ended.
+public enum ApplyResult: Sendable, Hashable, CustomStringConvertible {
+    /// The rendered bytes, mode and owner equal the live file: nothing was touched.
+    case unchanged
+    /// The new file is live and the reload (if any) succeeded.
+    case applied
+    /// `-noop`: the file would have changed; nothing was touched.
+    case wouldChange
+    /// The template could not be rendered; the live file is untouched.
+    case renderFailed
+    /// `check_cmd` rejected the staged file; the live file is untouched.
+    case checkFailed
+    /// The staged file could not be written or moved into place; the live file is untouched.
+    case writeFailed
+    /// `reload_cmd` failed; the previous file was restored and reloaded.
+    case reloadFailedRolledBack
+    /// `reload_cmd` failed and so did restoring the previous file: the operator must look.
+    case reloadFailedRollbackFailed
+
+    /// True when the apply did what it should (unchanged and noop count as success).
+    public var isSuccess: Bool {
+        switch self {
+        case .unchanged, .applied, .wouldChange: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unchanged: return "unchanged"
+        case .applied: return "applied"
+        case .wouldChange: return "would change"
+        case .renderFailed: return "render failed"
+        case .checkFailed: return "check failed"
+        case .writeFailed: return "write failed"
+        case .reloadFailedRolledBack: return "rolled back"
+        case .reloadFailedRollbackFailed: return "rollback failed"
+        }
+    }
+}
+
+/// One pass of the apply pipeline over one template resource: what the console's Reloads panel shows.
+public struct ApplyRecord: Sendable, Hashable, Identifiable {
+    /// Increases by one per record within one engine.
+    public var id: Int
+    public var time: Date
+    /// The resource's name: its toml file relative to `conf.d`.
+    public var resource: String
+    public var dest: String
+    public var trigger: ApplyTrigger
+    public var result: ApplyResult
+    /// Time spent rendering, checking, reloading (and rolling back), in seconds.
+    public var renderSeconds: Double
+    public var checkSeconds: Double
+    public var reloadSeconds: Double
+    /// Lines added and removed against the previous live file.
+    public var linesAdded: Int
+    public var linesRemoved: Int
+    /// Output of `check_cmd`, `reload_cmd` and a rollback's reload, in that order, labelled.
+    public var output: String
+    /// What went wrong, in words; `nil` on success.
+    public var error: String?
+    /// Store keys left out of the render because their values failed the resource's value check.
+    public var rejectedKeys: [String]
+
+    public init(
+        id: Int, time: Date, resource: String, dest: String, trigger: ApplyTrigger, result: ApplyResult,
+        renderSeconds: Double = 0, checkSeconds: Double = 0, reloadSeconds: Double = 0,
+        linesAdded: Int = 0, linesRemoved: Int = 0, output: String = "", error: String? = nil,
+        rejectedKeys: [String] = []
+    ) {
+        self.id = id
+        self.time = time
+        self.resource = resource
+        self.dest = dest
+        self.trigger = trigger
+        self.result = result
+        self.renderSeconds = renderSeconds
+        self.checkSeconds = checkSeconds
+        self.reloadSeconds = reloadSeconds
+        self.linesAdded = linesAdded
+        self.linesRemoved = linesRemoved
+        self.output = output
+        self.error = error
+        self.rejectedKeys = rejectedKeys
+    }
+
+    /// Total wall time of the apply.
+    public var totalSeconds: Double { renderSeconds + checkSeconds + reloadSeconds }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Latency percentiles of a probe run, in milliseconds.
+public struct LatencySummary: Sendable, Hashable, Codable {
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+    public var max: Double
+
+    public init(p50: Double, p90: Double, p99: Double, max: Double) {
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.max = max
+    }
+}
+
+/// What `switchboard probe` found: where nginx really sent the traffic.
+public struct ProbeReport: Sendable, Hashable {
+    public var url: String
+    public var time: Date
+    public var requests: Int
+    public var errors: Int
+    /// `X-Handler` value to the number of answers that carried it.
+    public var handlers: [String: Int]
+    public var latency: LatencySummary
+    /// Error kind (`connect`, `timeout`, `status 502`, `no X-Handler`) to count.
+    public var errorsByKind: [String: Int]
+    /// Registered addresses that never answered; empty when no store was given.
+    public var missing: [String]
+    /// Addresses that answered but are not registered; empty when no store was given.
+    public var unexpected: [String]
+
+    public init(
+        url: String, time: Date, requests: Int, errors: Int, handlers: [String: Int], latency: LatencySummary,
+        errorsByKind: [String: Int], missing: [String], unexpected: [String]
+    ) {
+        self.url = url
+        self.time = time
+        self.requests = requests
+        self.errors = errors
+        self.handlers = handlers
+        self.latency = latency
+        self.errorsByKind = errorsByKind
+        self.missing = missing
+        self.unexpected = unexpected
+    }
+
+    /// Share of successful answers that `handler` gave, 0...1.
+    public func share(of handler: String) -> Double {
+        let answered = handlers.values.reduce(0, +)
+        guard answered > 0 else { return 0 }
+        return Double(handlers[handler, default: 0]) / Double(answered)
+    }
+}

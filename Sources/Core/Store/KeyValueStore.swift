@@ -1,0 +1,112 @@
+import Foundation
+
+/// One key and its value, as a store holds it.
+public struct KeyValue: Sendable, Hashable {
+    public var key: String
+    public var value: String
+    /// The lease the key is attached to, when the store supports leases.
+    public var lease: LeaseID?
+    /// Seconds left on that lease when it was read; `nil` when the key has no lease.
+    public var ttlRemaining: Int?
+
+    public init(key: String, value: String, lease: LeaseID? = nil, ttlRemaining: Int? = nil) {
+        self.key = key
+        self.value = value
+        self.lease = lease
+        self.ttlRemaining = ttlRemaining
+    }
+}
+
+/// A lease identifier. etcd hands out 64-bit ids; the file store makes its own.
+public struct LeaseID: Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: Int64
+    public init(_ rawValue: Int64) { self.rawValue = rawValue }
+    public var description: String { String(rawValue) }
+}
+
+/// Every key under the requested prefixes at one revision.
+public struct StoreSnapshot: Sendable, Equatable {
+    /// Key to value. Keys are full store keys (`/test/apache-8001`).
+    public var pairs: [String: String]
+    /// The store revision this snapshot was read at. Stores without revisions count their own.
+    public var revision: Int64
+
+    public init(pairs: [String: String], revision: Int64) {
+        self.pairs = pairs
+        self.revision = revision
+    }
+}
+
+/// One change to one key.
+public enum StoreEvent: Sendable, Hashable {
+    case put(key: String, value: String)
+    case delete(key: String)
+
+    /// The key this event is about.
+    public var key: String {
+        switch self {
+        case .put(let key, _), .delete(let key): return key
+        }
+    }
+}
+
+/// Whether the engine can currently read the store.
+public enum StoreConnectionState: Sendable, Hashable, CustomStringConvertible {
+    case connecting
+    case connected
+    /// The store cannot be reached; the reason is a sentence for operators.
+    case unreachable(String)
+
+    public var description: String {
+        switch self {
+        case .connecting: return "connecting"
+        case .connected: return "connected"
+        case .unreachable(let reason): return "unreachable: \(reason)"
+        }
+    }
+}
+
+/// What a store's change stream delivers.
+public enum StoreUpdate: Sendable {
+    /// Events in revision order, ending at `revision` (inclusive).
+    case events([StoreEvent], revision: Int64)
+    /// Increments could not be delivered (a compacted revision, a rewritten file): the whole state.
+    case resync(StoreSnapshot)
+    /// The connection to the store changed state. The live config is never touched because of this.
+    case connection(StoreConnectionState)
+}
+
+/// A source of keys: the file store, the environment, or etcd.
+///
+/// Keys under a prefix are matched as plain strings, as confd does (`/app/web` also pulls in
+/// `/app/webhook`).
+public protocol KeyValueStore: Sendable {
+    /// A short description for logs and the console, e.g. `file:/srv/store.yaml` or `etcd://127.0.0.1:2379`.
+    /// Never contains a password.
+    var displayName: String { get }
+
+    /// Every key that starts with one of `prefixes`, read at one revision.
+    func snapshot(prefixes: [String]) async throws -> StoreSnapshot
+
+    /// Changes after `revision` under `prefixes`, in order, until the consuming task is cancelled.
+    ///
+    /// Transient failures are retried by the store and reported as `.connection` updates; the stream
+    /// throws only when it can never deliver again (a bad configuration, for instance).
+    func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error>
+}
+
+/// A store that can also be written: the file store and etcd.
+public protocol WritableKeyValueStore: KeyValueStore {
+    /// Sets `key` to `value`, attached to `lease` when given.
+    func put(_ key: String, _ value: String, lease: LeaseID?) async throws
+    /// Removes `key`. Removing a missing key is not an error.
+    func delete(_ key: String) async throws
+    /// Every key under `prefix` with its lease and the seconds left on it.
+    func list(prefix: String) async throws -> [KeyValue]
+    /// A new lease that expires `ttl` seconds from now unless kept alive.
+    func grantLease(ttl: Int) async throws -> LeaseID
+    /// Renews `lease`; returns the TTL it now has. Throws when the lease has already expired.
+    func keepAlive(_ lease: LeaseID) async throws -> Int
+    /// Ends `lease` now, deleting its keys.
+    func revoke(_ lease: LeaseID) async throws
+}

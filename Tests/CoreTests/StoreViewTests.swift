@@ -1,0 +1,9 @@
+import Testing
+
+@testable import Core
+
+@Test func storeViewSortsKeysInByteOrder() {
+    let view = StoreView(["/b": "2", "/a": "1", "/B": "3"])
+    #expect(view.pairs.map(\.key) == ["/B", "/a", "/b"])
+    #expect(view.value(for: "/a") == "1")
+}
