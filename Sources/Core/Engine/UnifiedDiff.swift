@@ -1,0 +1,172 @@
+/// A line diff between two texts, printed as a unified diff (`diff -u`), for `-noop`, the console's preview and
+/// the line counts of an apply record.
+public struct UnifiedDiff: Sendable, Hashable {
+    /// One line of an edit script.
+    public enum Line: Sendable, Hashable {
+        case same(String)
+        case removed(String)
+        case added(String)
+    }
+
+    /// The edit script from old to new.
+    public let lines: [Line]
+
+    public var addedCount: Int { lines.reduce(0) { if case .added = $1 { $0 + 1 } else { $0 } } }
+    public var removedCount: Int { lines.reduce(0) { if case .removed = $1 { $0 + 1 } else { $0 } } }
+    public var isEmpty: Bool { addedCount == 0 && removedCount == 0 }
+
+    /// Beyond this many differing lines the diff stops looking for the shortest script and reports the differing
+    /// middle as removed then added: still correct, just not minimal.
+    static let editLimit = 4000
+
+    public init(old: String, new: String) {
+        self.init(oldLines: Self.splitLines(old), newLines: Self.splitLines(new))
+    }
+
+    public init(oldLines a: [Substring], newLines b: [Substring]) {
+        var prefix = 0
+        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
+            suffix += 1
+        }
+        var script: [Line] = a[0..<prefix].map { .same(String($0)) }
+        script += Self.middle(Array(a[prefix..<(a.count - suffix)]), Array(b[prefix..<(b.count - suffix)]))
+        script += a[(a.count - suffix)...].map { .same(String($0)) }
+        lines = script
+    }
+
+    /// Lines as `diff` sees them: split on `\n`, a final newline does not start an empty line.
+    static func splitLines(_ text: String) -> [Substring] {
+        var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if parts.last == "" { parts.removeLast() }
+        return parts
+    }
+
+    /// Myers' greedy shortest edit script for the part between the common prefix and suffix.
+    private static func middle(_ a: [Substring], _ b: [Substring]) -> [Line] {
+        if a.isEmpty { return b.map { .added(String($0)) } }
+        if b.isEmpty { return a.map { .removed(String($0)) } }
+        let n = a.count
+        let m = b.count
+        let maxD = min(n + m, editLimit)
+        let offset = maxD + 1
+        var v = [Int](repeating: 0, count: 2 * maxD + 3)
+        var trace: [[Int]] = []
+        var found = false
+        search: for d in 0...maxD {
+            trace.append(v)
+            for k in stride(from: -d, through: d, by: 2) {
+                var x: Int
+                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+                    x = v[offset + k + 1]
+                } else {
+                    x = v[offset + k - 1] + 1
+                }
+                var y = x - k
+                while x < n, y < m, a[x] == b[y] {
+                    x += 1
+                    y += 1
+                }
+                v[offset + k] = x
+                if x >= n, y >= m {
+                    found = true
+                    break search
+                }
+            }
+        }
+        guard found else {
+            return a.map { .removed(String($0)) } + b.map { .added(String($0)) }
+        }
+        // Walk back through the trace to recover the script.
+        var script: [Line] = []
+        var x = n
+        var y = m
+        for d in stride(from: trace.count - 1, through: 0, by: -1) {
+            let v = trace[d]
+            let k = x - y
+            let previousK: Int
+            if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+                previousK = k + 1
+            } else {
+                previousK = k - 1
+            }
+            let previousX = v[offset + previousK]
+            let previousY = previousX - previousK
+            while x > previousX, y > previousY {
+                script.append(.same(String(a[x - 1])))
+                x -= 1
+                y -= 1
+            }
+            if d > 0 {
+                if x == previousX {
+                    script.append(.added(String(b[y - 1])))
+                } else {
+                    script.append(.removed(String(a[x - 1])))
+                }
+            }
+            x = previousX
+            y = previousY
+        }
+        return script.reversed()
+    }
+
+    /// The diff in `diff -u` form with `context` lines around each change; empty when nothing differs.
+    public func formatted(oldName: String, newName: String, context: Int = 3) -> String {
+        guard !isEmpty else { return "" }
+        var out = "--- \(oldName)\n+++ \(newName)\n"
+        // Positions (in old and new numbering) of every script line.
+        var oldLine = 0
+        var newLine = 0
+        var positions: [(old: Int, new: Int)] = []
+        positions.reserveCapacity(lines.count)
+        for line in lines {
+            positions.append((oldLine, newLine))
+            switch line {
+            case .same:
+                oldLine += 1
+                newLine += 1
+            case .removed: oldLine += 1
+            case .added: newLine += 1
+            }
+        }
+        let changed = lines.indices.filter { if case .same = lines[$0] { false } else { true } }
+        var hunkStart = 0
+        var index = 0
+        while index < changed.count {
+            var hunkEnd = changed[index]
+            hunkStart = max(0, changed[index] - context)
+            while index + 1 < changed.count, changed[index + 1] - hunkEnd <= 2 * context {
+                index += 1
+                hunkEnd = changed[index]
+            }
+            hunkEnd = min(lines.count - 1, hunkEnd + context)
+            var oldCount = 0
+            var newCount = 0
+            var body = ""
+            for line in lines[hunkStart...hunkEnd] {
+                switch line {
+                case .same(let text):
+                    oldCount += 1
+                    newCount += 1
+                    body += " \(text)\n"
+                case .removed(let text):
+                    oldCount += 1
+                    body += "-\(text)\n"
+                case .added(let text):
+                    newCount += 1
+                    body += "+\(text)\n"
+                }
+            }
+            let oldStart = oldCount == 0 ? positions[hunkStart].old : positions[hunkStart].old + 1
+            let newStart = newCount == 0 ? positions[hunkStart].new : positions[hunkStart].new + 1
+            out += "@@ -\(Self.range(oldStart, oldCount)) +\(Self.range(newStart, newCount)) @@\n" + body
+            index += 1
+        }
+        return out
+    }
+
+    private static func range(_ start: Int, _ count: Int) -> String {
+        count == 1 ? "\(start)" : "\(start),\(count)"
+    }
+}

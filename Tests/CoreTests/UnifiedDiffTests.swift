@@ -1,0 +1,69 @@
+import Testing
+
+@testable import Core
+
+@Suite struct UnifiedDiffTests {
+    @Test func identicalTextsHaveNoDiff() {
+        let diff = UnifiedDiff(old: "a\nb\n", new: "a\nb\n")
+        #expect(diff.isEmpty)
+        #expect(diff.formatted(oldName: "a", newName: "b") == "")
+    }
+
+    @Test func anAddedServerLineIsOneHunk() {
+        let old = "upstream backend {\n    server 127.0.0.1:8001;\n}\n"
+        let new = "upstream backend {\n    server 127.0.0.1:8001;\n    server 127.0.0.1:8002;\n}\n"
+        let diff = UnifiedDiff(old: old, new: new)
+        #expect(diff.addedCount == 1)
+        #expect(diff.removedCount == 0)
+        #expect(
+            diff.formatted(oldName: "/etc/nginx/nginx.conf", newName: "/etc/nginx/.nginx.conf123") == """
+                --- /etc/nginx/nginx.conf
+                +++ /etc/nginx/.nginx.conf123
+                @@ -1,3 +1,4 @@
+                 upstream backend {
+                     server 127.0.0.1:8001;
+                +    server 127.0.0.1:8002;
+                 }
+
+                """)
+    }
+
+    @Test func farApartChangesMakeTwoHunks() {
+        let old = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var newLines = (1...20).map { "line \($0)" }
+        newLines[1] = "changed 2"
+        newLines[18] = "changed 19"
+        let diff = UnifiedDiff(old: old, new: newLines.joined(separator: "\n") + "\n")
+        let text = diff.formatted(oldName: "a", newName: "b")
+        #expect(text.components(separatedBy: "\n@@ ").count == 3)
+        #expect(text.contains("@@ -1,5 +1,5 @@"))
+        #expect(text.contains("@@ -16,5 +16,5 @@"))
+        #expect(diff.addedCount == 2 && diff.removedCount == 2)
+    }
+
+    @Test func fromEmptyAndToEmpty() {
+        #expect(UnifiedDiff(old: "", new: "x\ny\n").formatted(oldName: "a", newName: "b") == "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n")
+        #expect(UnifiedDiff(old: "x\n", new: "").formatted(oldName: "a", newName: "b") == "--- a\n+++ b\n@@ -1 +0,0 @@\n-x\n")
+    }
+
+    @Test func theScriptRebuildsBothSides() {
+        let old = "a\nb\nc\nd\ne\nf\n"
+        let new = "a\nx\nc\ne\nf\ng\n"
+        let diff = UnifiedDiff(old: old, new: new)
+        let rebuiltOld = diff.lines.compactMap { line -> String? in
+            switch line {
+            case .same(let t), .removed(let t): return t
+            case .added: return nil
+            }
+        }
+        let rebuiltNew = diff.lines.compactMap { line -> String? in
+            switch line {
+            case .same(let t), .added(let t): return t
+            case .removed: return nil
+            }
+        }
+        #expect(rebuiltOld == ["a", "b", "c", "d", "e", "f"])
+        #expect(rebuiltNew == ["a", "x", "c", "e", "f", "g"])
+        #expect(diff.addedCount == 2 && diff.removedCount == 2)
+    }
+}
