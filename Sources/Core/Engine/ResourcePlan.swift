@@ -1,0 +1,58 @@
+/// What the engine needs to know about one template resource, independent of how it was configured.
+///
+/// Built from a conf.d `TemplateResource`; the engine only ever sees plans.
+public struct ResourcePlan: Sendable {
+    /// The resource's name (its toml path under conf.d).
+    public var name: String
+    /// The template file, and the name errors use for it (`templates/nginx.conf.tmpl`).
+    public var templatePath: String
+    public var templateDisplayName: String
+    /// Where and how the rendered file goes live.
+    public var target: ApplyTarget
+    /// `check_cmd` as written (a template over `{{.src}}`); parsed once.
+    public var checkCommandSource: String?
+    /// Store prefixes whose changes concern this resource.
+    public var watchedPrefixes: [String]
+    /// The resource's view of the store: filtered by its keys and prefix-stripped, exactly as confd.
+    public var view: @Sendable ([String: String]) -> [String: String]
+    /// When set, every value the view holds must be a `host:port`; other keys are left out and reported.
+    public var valuesMustBeAddresses: Bool
+    /// Coalescing windows for this resource; `nil` uses the run's.
+    public var wait: WaitPolicy?
+
+    public init(
+        name: String, templatePath: String, templateDisplayName: String, target: ApplyTarget,
+        checkCommandSource: String?, watchedPrefixes: [String],
+        view: @escaping @Sendable ([String: String]) -> [String: String],
+        valuesMustBeAddresses: Bool = false, wait: WaitPolicy? = nil
+    ) {
+        self.name = name
+        self.templatePath = templatePath
+        self.templateDisplayName = templateDisplayName
+        self.target = target
+        self.checkCommandSource = checkCommandSource
+        self.watchedPrefixes = watchedPrefixes
+        self.view = view
+        self.valuesMustBeAddresses = valuesMustBeAddresses
+        self.wait = wait
+    }
+
+    /// True when a change to `key` can change this resource's view.
+    public func watches(_ key: String) -> Bool {
+        watchedPrefixes.contains { key.hasPrefix($0) }
+    }
+
+    /// The view with values that are not `host:port` left out (when the resource asks for that), and the full
+    /// store keys that were left out, sorted.
+    public func guardedView(of mirror: [String: String]) -> (view: [String: String], rejected: [String]) {
+        guard valuesMustBeAddresses else { return (view(mirror), []) }
+        var rejected: [String] = []
+        for (key, value) in mirror where watches(key) && !BackendAddress.isValid(value) {
+            rejected.append(key)
+        }
+        guard !rejected.isEmpty else { return (view(mirror), []) }
+        var clean = mirror
+        for key in rejected { clean[key] = nil }
+        return (view(clean), rejected.sorted())
+    }
+}
