@@ -12,7 +12,9 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func file(_ name: String) -> String { path + "/" + name }
-    func write(_ name: String, _ text: String) { try! text.write(toFile: file(name), atomically: true, encoding: .utf8) }
+    func write(_ name: String, _ text: String) {
+        try! text.write(toFile: file(name), atomically: true, encoding: .utf8)
+    }
     func read(_ name: String) -> String? { try? String(contentsOfFile: file(name), encoding: .utf8) }
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
     /// Names in the directory, hidden ones included.
@@ -28,7 +30,9 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
     func target(check: String? = nil, reload: String? = nil, mode: UInt32? = nil) -> ApplyTarget {
         ApplyTarget(
             name: "nginx.toml", dest: dir.file("nginx.conf"), mode: mode,
-            checkCommand: check.map { command in { @Sendable stage in command.replacingOccurrences(of: "SRC", with: stage) } },
+            checkCommand: check.map { command in
+                { @Sendable stage in command.replacingOccurrences(of: "SRC", with: stage) }
+            },
             reloadCommand: reload, checkTimeout: .milliseconds(500), reloadTimeout: .seconds(5))
     }
 
@@ -72,7 +76,10 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
     @Test func theCheckSeesTheStagedFileAndAFailingCheckLeavesDestAndNoStageFile() async {
         dir.write("nginx.conf", "old\n")
         let outcome = await apply(
-            "new\n", target(check: "cp SRC \(dir.file("seen")); echo bad config >&2; exit 3", reload: "touch \(dir.file("reloaded"))"))
+            "new\n",
+            target(
+                check: "cp SRC \(dir.file("seen")); echo bad config >&2; exit 3",
+                reload: "touch \(dir.file("reloaded"))"))
         #expect(outcome.record.result == .checkFailed)
         #expect(dir.read("seen") == "new\n")
         #expect(dir.read("nginx.conf") == "old\n")
@@ -95,7 +102,8 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
         dir.write("nginx.conf", "old\n")
         let counter = dir.file("reloads")
         let outcome = await apply("new\n", target(reload: "echo x >> \(counter); echo nginx said no; exit 1"))
-        #expect(outcome.record.result == .reloadFailedRolledBack || outcome.record.result == .reloadFailedRollbackFailed)
+        #expect(
+            outcome.record.result == .reloadFailedRolledBack || outcome.record.result == .reloadFailedRollbackFailed)
         #expect(dir.read("nginx.conf") == "old\n")
         #expect(dir.read("reloads") == "x\nx\n")
         #expect(outcome.record.output.contains("nginx said no"))
@@ -179,7 +187,10 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
 
     @Test func reloadDecisions() {
         #expect(ApplyDecision.afterReload(nil) == .done)
-        #expect(ApplyDecision.afterReload(CommandOutcome(exitStatus: 0, timedOut: false, output: "", seconds: 0)) == .done)
-        #expect(ApplyDecision.afterReload(CommandOutcome(exitStatus: 1, timedOut: false, output: "", seconds: 0)) == .rollback)
+        #expect(
+            ApplyDecision.afterReload(CommandOutcome(exitStatus: 0, timedOut: false, output: "", seconds: 0)) == .done)
+        #expect(
+            ApplyDecision.afterReload(CommandOutcome(exitStatus: 1, timedOut: false, output: "", seconds: 0))
+                == .rollback)
     }
 }

@@ -15,7 +15,9 @@ private struct Tick: InstantProtocol {
 private func at(_ ms: Int64) -> Tick { Tick(ms: ms) }
 
 @Suite struct CoalescerTests {
-    private func make() -> Coalescer<Tick> { Coalescer(minimumQuiet: .milliseconds(50), maximumDelay: .milliseconds(400)) }
+    private func make() -> Coalescer<Tick> {
+        Coalescer(minimumQuiet: .milliseconds(50), maximumDelay: .milliseconds(400))
+    }
 
     @Test func aLoneChangeIsAppliedAtOnce() {
         var coalescer = make()
@@ -61,7 +63,9 @@ private func at(_ ms: Int64) -> Tick { Tick(ms: ms) }
             case .applyNow:
                 applies += 1
                 coalescer.applyStarted(at: now)
-                run(coalescer.applyFinished(at: now.advanced(by: .milliseconds(2))), now: now.advanced(by: .milliseconds(2)))
+                run(
+                    coalescer.applyFinished(at: now.advanced(by: .milliseconds(2))),
+                    now: now.advanced(by: .milliseconds(2)))
             case .waitUntil(let t): wakeAt = t
             case .idle: wakeAt = nil
             }

@@ -57,10 +57,11 @@ import Testing
     }
 
     @Test func usageListsEveryConfdFlag() {
-        for name in ["-backend", "-node", "-file", "-prefix", "-confdir", "-config-file", "-interval", "-watch",
+        for name in [
+            "-backend", "-node", "-file", "-prefix", "-confdir", "-config-file", "-interval", "-watch",
             "-onetime", "-noop", "-sync-only", "-keep-stage-file", "-log-level", "-client-cert", "-client-key",
-            "-client-ca-keys", "-username", "-password", "-version"]
-        {
+            "-client-ca-keys", "-username", "-password", "-version",
+        ] {
             #expect(ConfdFlags.usage.contains("  \(name)"))
         }
     }

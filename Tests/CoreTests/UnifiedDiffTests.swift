@@ -42,8 +42,12 @@ import Testing
     }
 
     @Test func fromEmptyAndToEmpty() {
-        #expect(UnifiedDiff(old: "", new: "x\ny\n").formatted(oldName: "a", newName: "b") == "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n")
-        #expect(UnifiedDiff(old: "x\n", new: "").formatted(oldName: "a", newName: "b") == "--- a\n+++ b\n@@ -1 +0,0 @@\n-x\n")
+        #expect(
+            UnifiedDiff(old: "", new: "x\ny\n").formatted(oldName: "a", newName: "b")
+                == "--- a\n+++ b\n@@ -0,0 +1,2 @@\n+x\n+y\n")
+        #expect(
+            UnifiedDiff(old: "x\n", new: "").formatted(oldName: "a", newName: "b")
+                == "--- a\n+++ b\n@@ -1 +0,0 @@\n-x\n")
     }
 
     @Test func theScriptRebuildsBothSides() {

@@ -108,8 +108,12 @@ public struct ApplyPipeline: Sendable {
         }
         if ApplyDecision.afterCheck(checkOutcome) == .keepOld {
             removeStage(stage)
-            let reason = checkOutcome!.timedOut ? "timed out after \(GoDuration.format(target.checkTimeout))" : checkOutcome!.summary
-            return fail(record, .checkFailed, "check_cmd failed (\(reason)); \(target.dest) left as it was", rendered: renderedText)
+            let reason =
+                checkOutcome!.timedOut
+                ? "timed out after \(GoDuration.format(target.checkTimeout))" : checkOutcome!.summary
+            return fail(
+                record, .checkFailed, "check_cmd failed (\(reason)); \(target.dest) left as it was",
+                rendered: renderedText)
         }
 
         // Swap.
@@ -181,7 +185,9 @@ public struct ApplyPipeline: Sendable {
         if !options.keepStageFile { LiveFile.remove(stage) }
     }
 
-    private func fail(_ record: ApplyRecord, _ result: ApplyResult, _ message: String, rendered: String? = nil) -> Outcome {
+    private func fail(_ record: ApplyRecord, _ result: ApplyResult, _ message: String, rendered: String? = nil)
+        -> Outcome
+    {
         var record = record
         record.result = result
         record.error = message
@@ -189,7 +195,8 @@ public struct ApplyPipeline: Sendable {
     }
 
     private static func section(_ label: String, _ command: String, _ outcome: CommandOutcome) -> String {
-        var text = "$ \(command)  [\(label): \(outcome.summary), \(String(format: "%.0f", outcome.seconds * 1000)) ms]\n"
+        var text =
+            "$ \(command)  [\(label): \(outcome.summary), \(String(format: "%.0f", outcome.seconds * 1000)) ms]\n"
         text += outcome.output
         if !outcome.output.isEmpty, !outcome.output.hasSuffix("\n") { text += "\n" }
         return text

@@ -68,7 +68,9 @@ enum LiveFile {
                 }
                 written += count
             }
-            guard fsync(descriptor) == 0 else { throw FileError(path: path, action: "fsync the stage file", code: errno) }
+            guard fsync(descriptor) == 0 else {
+                throw FileError(path: path, action: "fsync the stage file", code: errno)
+            }
             guard fchown(descriptor, state.uid, state.gid) == 0 || (geteuid() != 0 && state.uid == geteuid()) else {
                 throw FileError(path: path, action: "set the owner \(state.uid):\(state.gid) of", code: errno)
             }
@@ -84,7 +86,9 @@ enum LiveFile {
 
     /// Renames `stage` over `dest` and fsyncs the directory so the swap itself survives a crash.
     static func swap(stage: String, into dest: String) throws {
-        guard rename(stage, dest) == 0 else { throw FileError(path: dest, action: "rename the stage file onto", code: errno) }
+        guard rename(stage, dest) == 0 else {
+            throw FileError(path: dest, action: "rename the stage file onto", code: errno)
+        }
         syncDirectory(of: dest)
     }
 

@@ -38,7 +38,10 @@ public struct ConfdFlags: Sendable, Equatable {
 
     /// Every flag: confd's, then Switchboard's additions.
     static let flags: [(name: String, kind: Kind, usage: String)] = [
-        ("backend", .string, "backend to use: file, env, etcd or etcdv3 (both speak the etcd v3 API) (default \"etcd\")"),
+        (
+            "backend", .string,
+            "backend to use: file, env, etcd or etcdv3 (both speak the etcd v3 API) (default \"etcd\")"
+        ),
         ("node", .list, "list of backend nodes, e.g. -node http://127.0.0.1:2379 (repeatable)"),
         ("file", .list, "the YAML file or directory to watch for changes (file backend, repeatable)"),
         ("prefix", .string, "key path prefix, replacing the prefix in every template resource"),
@@ -177,7 +180,8 @@ public struct ConfdFlags: Sendable, Equatable {
 
     /// The usage text, in the order confd prints it.
     public static var usage: String {
-        var text = "Usage: switchboard run [flags]\n\nconfd's flags (each also as --flag; values as -flag=value or -flag value):\n"
+        var text =
+            "Usage: switchboard run [flags]\n\nconfd's flags (each also as --flag; values as -flag=value or -flag value):\n"
         for flag in flags where !flag.usage.hasPrefix("(") {
             let placeholder: String
             switch flag.kind {
