@@ -23,14 +23,10 @@ public struct ConfdLogHandler: LogHandler {
         return "\(host) switchboard[\(getpid())]:"
     }()
 
-    // swift-format-ignore: FunctionParameterCount
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         let time = Date().formatted(.iso8601)
-        var text = "\(time) \(Self.prefix) \(Self.word(for: level)) \(message)"
-        let merged = metadata.merging(explicit ?? [:]) { $1 }
+        var text = "\(time) \(Self.prefix) \(Self.word(for: event.level)) \(event.message)"
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }

@@ -1,0 +1,140 @@
+import Foundation
+
+/// A store that lives in this process: revisions, a change stream and leases like etcd's, no persistence.
+///
+/// For tests and for embedding the engine where another program owns the data. Lease expiry is checked when the
+/// store is used and by `expireLeases(now:)`.
+public actor MemoryStore: WritableKeyValueStore {
+    private var pairs: [String: (value: String, lease: LeaseID?)] = [:]
+    private var revision: Int64 = 1
+    private var log: [(revision: Int64, event: StoreEvent)] = []
+    private var watchers: [Int: (prefixes: [String], continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation)] =
+        [:]
+    private var nextWatcher = 0
+    private var leases: [LeaseID: (ttl: Int, expiry: Date)] = [:]
+    private var nextLease: Int64 = 1000
+
+    public nonisolated let displayName: String
+
+    public init(_ initial: [String: String] = [:], name: String = "memory") {
+        displayName = name
+        for (key, value) in initial { pairs[key] = (value, nil) }
+    }
+
+    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+        expireLeases(now: Date())
+        var result: [String: String] = [:]
+        for (key, entry) in pairs where Self.matches(key, prefixes) { result[key] = entry.value }
+        return StoreSnapshot(pairs: result, revision: revision)
+    }
+
+    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error>
+    {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
+        Task { await self.addWatcher(prefixes: prefixes, after: revision, continuation: continuation) }
+        return stream
+    }
+
+    private func addWatcher(
+        prefixes: [String], after: Int64, continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation
+    ) {
+        let missed = log.filter { $0.revision > after && Self.matches($0.event.key, prefixes) }
+        if !missed.isEmpty { continuation.yield(.events(missed.map(\.event), revision: revision)) }
+        let id = nextWatcher
+        nextWatcher += 1
+        watchers[id] = (prefixes, continuation)
+        continuation.onTermination = { _ in Task { await self.removeWatcher(id) } }
+    }
+
+    private func removeWatcher(_ id: Int) { watchers[id] = nil }
+
+    /// Sends `state` to every watcher, as a store does when its connection changes.
+    public func announce(_ state: StoreConnectionState) {
+        for watcher in watchers.values { watcher.continuation.yield(.connection(state)) }
+    }
+
+    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+        if let lease, leases[lease] == nil { throw LeaseExpiredError(lease: lease) }
+        pairs[key] = (value, lease)
+        commit([.put(key: key, value: value)])
+    }
+
+    public func delete(_ key: String) async throws {
+        guard pairs.removeValue(forKey: key) != nil else { return }
+        commit([.delete(key: key)])
+    }
+
+    /// Applies several events as one revision, like an etcd transaction.
+    public func apply(_ events: [StoreEvent]) {
+        for event in events {
+            switch event {
+            case .put(let key, let value): pairs[key] = (value, nil)
+            case .delete(let key): pairs[key] = nil
+            }
+        }
+        commit(events)
+    }
+
+    public func list(prefix: String) async throws -> [KeyValue] {
+        expireLeases(now: Date())
+        let now = Date()
+        return pairs.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { key, entry in
+            let ttl = entry.lease.flatMap { leases[$0] }.map { max(0, Int($0.expiry.timeIntervalSince(now).rounded())) }
+            return KeyValue(key: key, value: entry.value, lease: entry.lease, ttlRemaining: ttl)
+        }
+    }
+
+    public func grantLease(ttl: Int) async throws -> LeaseID {
+        nextLease += 1
+        let lease = LeaseID(nextLease)
+        leases[lease] = (ttl, Date().addingTimeInterval(TimeInterval(ttl)))
+        return lease
+    }
+
+    public func keepAlive(_ lease: LeaseID) async throws -> Int {
+        expireLeases(now: Date())
+        guard let entry = leases[lease] else { throw LeaseExpiredError(lease: lease) }
+        leases[lease] = (entry.ttl, Date().addingTimeInterval(TimeInterval(entry.ttl)))
+        return entry.ttl
+    }
+
+    public func revoke(_ lease: LeaseID) async throws {
+        leases[lease] = nil
+        dropKeys(of: [lease])
+    }
+
+    /// Ends every lease whose time is up at `now`, deleting its keys.
+    public func expireLeases(now: Date) {
+        let expired = leases.filter { $0.value.expiry <= now }.map(\.key)
+        guard !expired.isEmpty else { return }
+        for lease in expired { leases[lease] = nil }
+        dropKeys(of: Set(expired))
+    }
+
+    private func dropKeys(of expired: Set<LeaseID>) {
+        let keys = pairs.filter { $0.value.lease.map(expired.contains) ?? false }.map(\.key).sorted()
+        guard !keys.isEmpty else { return }
+        for key in keys { pairs[key] = nil }
+        commit(keys.map { .delete(key: $0) })
+    }
+
+    private func commit(_ events: [StoreEvent]) {
+        revision += 1
+        for event in events { log.append((revision, event)) }
+        for watcher in watchers.values {
+            let relevant = events.filter { Self.matches($0.key, watcher.prefixes) }
+            if !relevant.isEmpty { watcher.continuation.yield(.events(relevant, revision: revision)) }
+        }
+    }
+
+    private static func matches(_ key: String, _ prefixes: [String]) -> Bool {
+        prefixes.contains { key.hasPrefix($0) }
+    }
+}
+
+/// A lease that has expired or was never granted.
+public struct LeaseExpiredError: Error, Sendable, CustomStringConvertible {
+    public var lease: LeaseID
+    public init(lease: LeaseID) { self.lease = lease }
+    public var description: String { "lease \(lease) has expired or does not exist" }
+}
