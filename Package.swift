@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "TUITests", dependencies: ["TUI", "Core"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["Core", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

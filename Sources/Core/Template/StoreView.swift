@@ -15,4 +15,97 @@ public struct StoreView: Sendable {
     public func value(for key: String) -> String? { index[key] }
 
     public var count: Int { pairs.count }
+
+    /// Index of the first key not below `prefix` in byte order.
+    private func lowerBound(_ prefix: String) -> Int {
+        var low = 0
+        var high = pairs.count
+        let target = prefix.utf8
+        while low < high {
+            let middle = (low + high) / 2
+            if pairs[middle].key.utf8.lexicographicallyPrecedes(target) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The pairs whose key starts with `prefix`, in key order.
+    func withPrefix(_ prefix: String) -> ArraySlice<(key: String, value: String)> {
+        guard !prefix.isEmpty else { return pairs[...] }
+        let start = lowerBound(prefix)
+        var end = start
+        while end < pairs.count && pairs[end].key.utf8.starts(with: prefix.utf8) { end += 1 }
+        return pairs[start..<end]
+    }
+
+    /// Pairs whose key matches the Go `path.Match` pattern, in key order.
+    /// - Throws: `EvalError("syntax error in pattern")` for a malformed pattern when there is any key to test.
+    func matching(_ pattern: String) throws -> [(key: String, value: String)] {
+        guard !pairs.isEmpty else { return [] }
+        do {
+            _ = try GoPath.match(pattern, "")
+        } catch {
+            throw EvalError("syntax error in pattern")
+        }
+        // Only keys starting with the pattern's literal prefix can match.
+        let literal = String(pattern.prefix { $0 != "*" && $0 != "?" && $0 != "[" && $0 != "\\" })
+        var result: [(key: String, value: String)] = []
+        for pair in withPrefix(literal) where (try? GoPath.match(pattern, pair.key)) == true {
+            result.append(pair)
+        }
+        return result
+    }
+
+    /// confd's `ls`: sorted unique names of the direct children of `path` (and its own name when `path` is also
+    /// a key). Unlike confd, `ls "/"` lists every child of the root, not only top-level leaves.
+    func list(_ path: String) -> [String] {
+        let prefixTerms = Self.terms(path)
+        var names = Set<String>()
+        for pair in candidates(path) {
+            if pair.key == path {
+                names.insert(GoPath.base(pair.key))
+                continue
+            }
+            let target = Self.terms(GoPath.dir(pair.key))
+            guard Self.samePrefix(prefixTerms, target) else { continue }
+            var stripped = Substring(pair.key)
+            if stripped.hasPrefix(path) { stripped = stripped.dropFirst(path.count) }
+            if stripped.hasPrefix("/") { stripped = stripped.dropFirst() }
+            names.insert(String(stripped.split(separator: "/", omittingEmptySubsequences: false).first ?? ""))
+        }
+        return names.sorted(by: GoFormat.goLess)
+    }
+
+    /// confd's `lsdir`: sorted names of the children of `path` that have deeper keys. Unlike confd, `lsdir "/"`
+    /// lists the root's real subdirectories.
+    func listDirectories(_ path: String) -> [String] {
+        let prefixTerms = Self.terms(path)
+        var names = Set<String>()
+        for pair in candidates(path) where pair.key.hasPrefix(path) {
+            let items = Self.terms(GoPath.dir(pair.key))
+            if Self.samePrefix(prefixTerms, items) && items.count - prefixTerms.count >= 1 {
+                names.insert(items[prefixTerms.count])
+            }
+        }
+        return names.sorted(by: GoFormat.goLess)
+    }
+
+    /// Keys that can be under `path`: those starting with its cleaned form.
+    private func candidates(_ path: String) -> ArraySlice<(key: String, value: String)> {
+        let cleaned = GoPath.clean(path)
+        let literal = path.hasPrefix(cleaned) ? cleaned : ""
+        return withPrefix(literal == "/" ? "/" : literal)
+    }
+
+    /// confd's path terms, with the root as a single empty term so that its children are found.
+    private static func terms(_ path: String) -> [String] {
+        let cleaned = GoPath.clean(path)
+        if cleaned == "/" { return [""] }
+        return cleaned.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    private static func samePrefix(_ prefix: [String], _ test: [String]) -> Bool {
+        guard test.count >= prefix.count else { return false }
+        for i in 0..<prefix.count where prefix[i] != test[i] { return false }
+        return true
+    }
 }

@@ -1,0 +1,191 @@
+/// Go's comparison, indexing and slicing builtins.
+enum Builtins {
+    /// `html`, `js` and `urlquery` take the single string argument as it is, else `fmt.Sprint` of all of them.
+    static func evalArgs(_ args: [Value]) -> String {
+        if args.count == 1, case .string(let s) = args[0] { return s }
+        return GoFormat.sprint(args)
+    }
+
+    private enum BasicKind { case bool, int, float, string }
+
+    private static func basicKind(_ value: Value) -> BasicKind? {
+        switch value {
+        case .bool: return .bool
+        case .int: return .int
+        case .float: return .float
+        case .string: return .string
+        default: return nil
+        }
+    }
+
+    /// Go's `eq` for one pair.
+    static func equal(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.float(let x), .float(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.pair(let k1, let v1), .pair(let k2, let v2)): return k1 == k2 && v1 == v2
+        case (.missing, .missing), (.null, .null), (.missing, .null), (.null, .missing): return true
+        default: break
+        }
+        let kinds = (basicKind(a), basicKind(b))
+        if kinds.0 != nil, kinds.1 != nil { throw EvalError("incompatible types for comparison") }
+        if case .missing = a { return false }
+        if case .missing = b { return false }
+        if case .null = a { return false }
+        if case .null = b { return false }
+        for value in [a, b] {
+            switch value {
+            case .list, .map: throw EvalError("non-comparable type \(GoFormat.plain(value)): \(value.goTypeName)")
+            default: break
+            }
+        }
+        if kinds.0 != nil || kinds.1 != nil { throw EvalError("incompatible types for comparison") }
+        if case .time(let x) = a, case .time(let y) = b { return x == y }
+        throw EvalError("incompatible types for comparison")
+    }
+
+    /// Go's `lt` for one pair.
+    static func less(_ a: Value, _ b: Value) throws -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x < y
+        case (.float(let x), .float(let y)): return x < y
+        case (.string(let x), .string(let y)): return GoFormat.goLess(x, y)
+        default: break
+        }
+        guard let k1 = basicKind(a), let k2 = basicKind(b), k1 != .bool, k2 != .bool else {
+            throw EvalError("invalid type for comparison")
+        }
+        _ = (k1, k2)
+        throw EvalError("incompatible types for comparison")
+    }
+
+    private static func indexValue(_ value: Value, count: Int, cap: Int? = nil) throws -> Int {
+        guard case .int(let i) = value else {
+            if case .missing = value { throw EvalError("cannot index slice/array with nil") }
+            throw EvalError("cannot index slice/array with type \(value.goTypeName)")
+        }
+        guard i >= 0, i < Int64(cap ?? count) else { throw EvalError("index out of range: \(i)") }
+        return Int(i)
+    }
+
+    /// `index x 1 2 …`.
+    static func index(_ item: Value, _ indexes: [Value]) throws -> Value {
+        var current = item
+        for index in indexes {
+            switch current {
+            case .list(let items, _):
+                current = items[try indexValue(index, count: items.count)]
+            case .string(let s):
+                let bytes = Array(s.utf8)
+                current = .int(Int64(bytes[try indexValue(index, count: bytes.count)]))
+            case .map(let entries, let kind):
+                guard case .string(let key) = index else {
+                    throw EvalError("value has type \(index.goTypeName); should be string")
+                }
+                current = entries[key] ?? (kind == .strings ? .string("") : .null)
+            case .missing, .null:
+                throw EvalError("index of untyped nil")
+            default:
+                throw EvalError("can't index item of type \(current.goTypeName)")
+            }
+        }
+        return current
+    }
+
+    /// `slice x 1 2 [3]`.
+    static func slice(_ item: Value, _ indexes: [Value]) throws -> Value {
+        guard indexes.count <= 3 else { throw EvalError("too many slice indexes: \(indexes.count)") }
+        switch item {
+        case .string(let s):
+            guard indexes.count < 3 else { throw EvalError("cannot 3-index slice a string") }
+            let bytes = Array(s.utf8)
+            let (low, high) = try bounds(indexes, count: bytes.count)
+            return .string(String(decoding: bytes[low..<high], as: UTF8.self))
+        case .list(let items, let kind):
+            let (low, high) = try bounds(Array(indexes.prefix(2)), count: items.count)
+            if indexes.count == 3 {
+                let max = try indexValue(indexes[2], count: items.count + 1, cap: items.count + 1)
+                guard high <= max else { throw EvalError("invalid slice index: \(high) > \(max)") }
+            }
+            return .list(Array(items[low..<high]), kind)
+        case .missing, .null:
+            throw EvalError("slice of untyped nil")
+        default:
+            throw EvalError("can't slice item of type \(item.goTypeName)")
+        }
+    }
+
+    private static func bounds(_ indexes: [Value], count: Int) throws -> (Int, Int) {
+        let low = indexes.count > 0 ? try indexValue(indexes[0], count: count + 1) : 0
+        let high = indexes.count > 1 ? try indexValue(indexes[1], count: count + 1) : count
+        guard low <= high else { throw EvalError("invalid slice index: \(low) > \(high)") }
+        return (low, high)
+    }
+}
+
+/// Go's `html`, `js` and `urlquery` escapers.
+enum Escaping {
+    static func html(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "'": out += "&#39;"
+            case "\"": out += "&#34;"
+            case "\u{0}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func js(_ s: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\"": out += "\\\""
+            case "<": out += "\\u003C"
+            case ">": out += "\\u003E"
+            case "&": out += "\\u0026"
+            case "=": out += "\\u003D"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 15)])
+                } else if scalar.value >= 0x80 && !GoStrings.isPrint(scalar) {
+                    let text = String(scalar.value, radix: 16).uppercased()
+                    out += "\\u" + String(repeating: "0", count: max(0, 4 - text.count)) + text
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `url.QueryEscape`.
+    static func queryEscape(_ s: String) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var out = ""
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return out
+    }
+}

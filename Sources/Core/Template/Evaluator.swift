@@ -1,0 +1,286 @@
+/// Walks a parsed template and writes its output. One evaluator per render; the tree is shared and immutable.
+struct Evaluator {
+    let name: String
+    let view: StoreView
+    let definitions: [String: [Node]]
+    /// Variables in scope, innermost last. Templates declare few, so a linear search is fastest.
+    private var variables: [(name: String, value: Value)] = []
+    private var depth = 0
+    static let maximumDepth = 1000
+
+    init(name: String, view: StoreView, definitions: [String: [Node]], dot: Value) {
+        self.name = name
+        self.view = view
+        self.definitions = definitions
+        variables = [("$", dot)]
+    }
+
+    func error(_ message: String, at position: Position) -> TemplateError {
+        TemplateError(name: name, line: position.line, column: position.column, message: message)
+    }
+
+    // MARK: Nodes
+
+    mutating func walk(_ nodes: [Node], dot: Value, out: inout [UInt8]) throws {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                out.append(contentsOf: bytes)
+            case .action(let pipeline):
+                let value = try evalPipeline(pipeline, dot: dot)
+                if pipeline.variables.isEmpty { GoFormat.appendActionValue(value, to: &out) }
+            case .ifNode(let branch):
+                try walkIfOrWith(branch, dot: dot, out: &out, isWith: false)
+            case .withNode(let branch):
+                try walkIfOrWith(branch, dot: dot, out: &out, isWith: true)
+            case .rangeNode(let branch):
+                try walkRange(branch, dot: dot, out: &out)
+            case .template(let called, let pipeline, let position):
+                guard let body = definitions[called] else {
+                    throw error("no such template \(GoFormat.quote(called))", at: position)
+                }
+                let newDot = try pipeline.map { try evalPipeline($0, dot: dot) } ?? .missing
+                guard depth < Self.maximumDepth else {
+                    throw error("exceeded maximum template depth (\(Self.maximumDepth))", at: position)
+                }
+                let saved = variables
+                variables = [("$", newDot)]
+                depth += 1
+                defer {
+                    depth -= 1
+                    variables = saved
+                }
+                try walk(body, dot: newDot, out: &out)
+            case .breakLoop:
+                throw LoopControl.breakLoop
+            case .continueLoop:
+                throw LoopControl.continueLoop
+            }
+        }
+    }
+
+    private mutating func walkIfOrWith(_ branch: Branch, dot: Value, out: inout [UInt8], isWith: Bool) throws {
+        let mark = variables.count
+        defer { variables.removeSubrange(mark...) }
+        let value = try evalPipeline(branch.pipeline, dot: dot)
+        if value.isTrue {
+            try walk(branch.list, dot: isWith ? value : dot, out: &out)
+        } else if let elseList = branch.elseList {
+            try walk(elseList, dot: dot, out: &out)
+        }
+    }
+
+    private mutating func walkRange(_ branch: Branch, dot: Value, out: inout [UInt8]) throws {
+        let mark = variables.count
+        defer { variables.removeSubrange(mark...) }
+        let pipeline = branch.pipeline
+        // The range's own variables are bound per iteration, not to the pipeline's value.
+        var bare = pipeline
+        bare.variables = []
+        let value = try evalPipeline(bare, dot: dot)
+        let names = pipeline.variables
+        func iterate(_ index: Value, _ element: Value) throws -> Bool {
+            let inner = variables.count
+            if names.count == 1 {
+                variables.append((names[0], element))
+            } else if names.count == 2 {
+                variables.append((names[0], index))
+                variables.append((names[1], element))
+            }
+            defer { variables.removeSubrange(inner...) }
+            do {
+                try walk(branch.list, dot: element, out: &out)
+            } catch LoopControl.continueLoop {
+                return true
+            } catch LoopControl.breakLoop {
+                return false
+            }
+            return true
+        }
+        switch value {
+        case .list(let items, _):
+            if items.isEmpty { break }
+            for (i, item) in items.enumerated() where try !iterate(.int(Int64(i)), item) { break }
+            return
+        case .map(let entries, _):
+            if entries.isEmpty { break }
+            for key in entries.keys.sorted(by: GoFormat.goLess) where try !iterate(.string(key), entries[key]!) {
+                break
+            }
+            return
+        case .missing, .null:
+            break
+        default:
+            throw error("range can't iterate over \(GoFormat.plain(value))", at: pipeline.position)
+        }
+        if let elseList = branch.elseList { try walk(elseList, dot: dot, out: &out) }
+    }
+
+    // MARK: Pipelines and commands
+
+    mutating func evalPipeline(_ pipeline: Pipeline, dot: Value) throws -> Value {
+        var value: Value?
+        for command in pipeline.commands {
+            value = try evalCommand(command, dot: dot, final: value)
+        }
+        let result = value ?? .missing
+        for variable in pipeline.variables {
+            if pipeline.isAssignment {
+                if let index = variables.lastIndex(where: { $0.name == variable }) { variables[index].value = result }
+            } else {
+                variables.append((variable, result))
+            }
+        }
+        return result
+    }
+
+    private mutating func evalCommand(_ command: Command, dot: Value, final: Value?) throws -> Value {
+        let head = command.operands[0]
+        let arguments = Array(command.operands.dropFirst())
+        switch head {
+        case .function(let function, let position):
+            return try call(function, arguments, final: final, dot: dot, at: position)
+        case .field(let fields, let position):
+            return try evalFields(dot, fields, arguments, final: final, dot: dot, at: position)
+        case .variable(let variable, let fields, let position):
+            let value = lookup(variable)
+            if fields.isEmpty {
+                try noArguments(arguments, final, head: variable, at: position)
+                return value
+            }
+            return try evalFields(value, fields, arguments, final: final, dot: dot, at: position)
+        case .chain(let inner, let fields, let position):
+            let value = try evalOperand(inner, dot: dot)
+            return try evalFields(value, fields, arguments, final: final, dot: dot, at: position)
+        case .pipeline(let pipeline):
+            try noArguments(arguments, final, head: "pipeline", at: pipeline.position)
+            return try evalPipeline(pipeline, dot: dot)
+        case .constant(let value, _, let text, let position):
+            try noArguments(arguments, final, head: text, at: position)
+            return value
+        case .dot(let position):
+            try noArguments(arguments, final, head: ".", at: position)
+            return dot
+        case .nilValue(let position):
+            throw error("nil is not a command", at: position)
+        }
+    }
+
+    private func noArguments(_ arguments: [Operand], _ final: Value?, head: String, at position: Position) throws {
+        if !arguments.isEmpty || final != nil {
+            throw error("can't give argument to non-function \(head)", at: position)
+        }
+    }
+
+    private func lookup(_ variable: String) -> Value {
+        variables.last(where: { $0.name == variable })?.value ?? .missing
+    }
+
+    /// The value of an operand used as an argument.
+    mutating func evalOperand(_ operand: Operand, dot: Value) throws -> Value {
+        switch operand {
+        case .dot: return dot
+        case .nilValue: return .null
+        case .constant(let value, _, _, _): return value
+        case .field(let fields, let position):
+            return try evalFields(dot, fields, [], final: nil, dot: dot, at: position)
+        case .variable(let variable, let fields, let position):
+            let value = lookup(variable)
+            return fields.isEmpty ? value : try evalFields(value, fields, [], final: nil, dot: dot, at: position)
+        case .function(let function, let position): return try call(function, [], final: nil, dot: dot, at: position)
+        case .chain(let inner, let fields, let position):
+            return try evalFields(try evalOperand(inner, dot: dot), fields, [], final: nil, dot: dot, at: position)
+        case .pipeline(let pipeline):
+            let mark = variables.count
+            defer { variables.removeSubrange(mark...) }
+            return try evalPipeline(pipeline, dot: dot)
+        }
+    }
+
+    // MARK: Fields and methods
+
+    private mutating func evalFields(
+        _ receiver: Value, _ fields: [String], _ arguments: [Operand], final: Value?, dot: Value, at position: Position
+    ) throws -> Value {
+        var value = receiver
+        for (i, fieldName) in fields.enumerated() {
+            let isLast = i == fields.count - 1
+            if case .time(let time) = value {
+                var args: [Value] = []
+                if isLast {
+                    args = try arguments.map { try evalOperand($0, dot: dot) }
+                    if let final { args.append(final) }
+                }
+                do {
+                    value = try time.call(fieldName, args)
+                } catch let problem as EvalError {
+                    throw error(problem.message, at: position)
+                }
+                continue
+            }
+            if isLast, !arguments.isEmpty || final != nil {
+                throw error("\(fieldName) has arguments but cannot be invoked as function", at: position)
+            }
+            value = try field(named: fieldName, of: value, at: position)
+        }
+        return value
+    }
+
+    private func field(named field: String, of value: Value, at position: Position) throws -> Value {
+        switch value {
+        case .map(let entries, _):
+            return entries[field] ?? .missing
+        case .pair(let key, let pairValue):
+            switch field {
+            case "Key": return .string(key)
+            case "Value": return .string(pairValue)
+            default: throw error("can't evaluate field \(field) in type memkv.KVPair", at: position)
+            }
+        case .srv(let target, let port, let priority, let weight):
+            switch field {
+            case "Target": return .string(target)
+            case "Port": return .int(port)
+            case "Priority": return .int(priority)
+            case "Weight": return .int(weight)
+            default: throw error("can't evaluate field \(field) in type *net.SRV", at: position)
+            }
+        case .missing:
+            return .missing
+        case .null:
+            throw error("nil pointer evaluating interface {}.\(field)", at: position)
+        default:
+            throw error("can't evaluate field \(field) in type \(value.goTypeName)", at: position)
+        }
+    }
+
+    // MARK: Calls
+
+    private mutating func call(
+        _ function: TemplateFunction, _ arguments: [Operand], final: Value?, dot: Value, at position: Position
+    ) throws -> Value {
+        // `and` and `or` evaluate their arguments lazily and return one of them.
+        if function == .and || function == .or {
+            let count = arguments.count + (final == nil ? 0 : 1)
+            guard count >= 1 else {
+                throw error("wrong number of args for \(function.rawValue): want at least 1 got 0", at: position)
+            }
+            var last: Value = .missing
+            for operand in arguments {
+                last = try evalOperand(operand, dot: dot)
+                if function == .and ? !last.isTrue : last.isTrue { return last }
+            }
+            if let final { last = final }
+            return last
+        }
+        var values: [Value] = []
+        values.reserveCapacity(arguments.count + 1)
+        for operand in arguments { values.append(try evalOperand(operand, dot: dot)) }
+        if let final { values.append(final) }
+        do {
+            var context = FunctionContext(view: view)
+            return try context.call(function, values)
+        } catch let problem as EvalError {
+            throw error("\(function.rawValue): \(problem.message)", at: position)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A value as a Go template sees it. Go's static types matter to templates (a function taking `[]string` refuses
+/// a `[]interface{}`, `eq 1 1.0` is an error), so lists remember their element type.
+enum Value: Sendable {
+    /// Go's invalid `reflect.Value`: a missing map key, the nil top-level data. Prints `<no value>`.
+    case missing
+    /// A nil interface. Prints `<nil>`.
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case list([Value], ListKind)
+    /// `map[string]interface{}` (from `json` and `map`) or `map[string]string` (the `dot` of a check command).
+    case map([String: Value], MapKind)
+    /// confd's `memkv.KVPair`.
+    case pair(key: String, value: String)
+    /// `time.Time`, from `datetime`.
+    case time(GoTime)
+    /// A `*net.SRV`, from `lookupSRV`.
+    case srv(target: String, port: Int64, priority: Int64, weight: Int64)
+
+    enum ListKind: Sendable, Equatable {
+        case strings, pairs, any, ints, srvs
+        var goName: String {
+            switch self {
+            case .strings: return "[]string"
+            case .pairs: return "memkv.KVPairs"
+            case .any: return "[]interface {}"
+            case .ints: return "[]int"
+            case .srvs: return "[]*net.SRV"
+            }
+        }
+    }
+
+    enum MapKind: Sendable, Equatable {
+        case any, strings
+    }
+
+    /// Go's name of the value's type, for error messages.
+    var goTypeName: String {
+        switch self {
+        case .missing: return "<invalid>"
+        case .null: return "<nil>"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float64"
+        case .string: return "string"
+        case .list(_, let kind): return kind.goName
+        case .map(_, let kind): return kind == .strings ? "map[string]string" : "map[string]interface {}"
+        case .pair: return "memkv.KVPair"
+        case .time: return "time.Time"
+        case .srv: return "*net.SRV"
+        }
+    }
+
+    /// Go's `template` truth: false for the zero value, empty containers, nil and missing.
+    var isTrue: Bool {
+        switch self {
+        case .missing, .null: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let f): return f != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let items, _): return !items.isEmpty
+        case .map(let entries, _): return !entries.isEmpty
+        case .pair, .time, .srv: return true
+        }
+    }
+}
