@@ -1,0 +1,44 @@
+import Foundation
+import Core
+
+/// The `a` form: a backend's key and address, validated before anything is sent.
+public struct AddForm: Sendable, Hashable {
+    /// Which text field has the cursor.
+    public enum Field: Sendable, Hashable { case key, address }
+
+    public var key: String
+    public var address: String
+    public var field: Field = .key
+    /// Why the last submit was refused, in words; shown inside the form.
+    public var error: String?
+
+    public init(key: String, address: String = "", field: Field = .key, error: String? = nil) {
+        self.key = key
+        self.address = address
+        self.field = field
+        self.error = error
+    }
+
+    /// The change this form describes, or a sentence saying what is wrong with it.
+    public func validated(prefix: String) -> Result<BackendChange, AddFormError> {
+        let trimmedKey = key.trimmingCharacters(in: .whitespaces)
+        if trimmedKey.count <= prefix.count || !trimmedKey.hasPrefix(prefix) {
+            return .failure(AddFormError(message: "key must be a name under \(prefix), e.g. \(prefix)apache-8001"))
+        }
+        if trimmedKey.contains(where: { $0.isWhitespace }) {
+            return .failure(AddFormError(message: "key \"\(trimmedKey)\" must not contain spaces"))
+        }
+        do {
+            let parsed = try BackendAddress(parsing: address.trimmingCharacters(in: .whitespaces))
+            return .success(.add(key: trimmedKey, address: parsed.description))
+        } catch {
+            return .failure(AddFormError(message: "\(error)"))
+        }
+    }
+}
+
+/// Why an add form cannot be submitted.
+public struct AddFormError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,35 @@
+import Core
+
+/// A backend's health as the console shows it: from its address and the last probe.
+public enum BackendHealth: Int, Sendable, Hashable, Comparable {
+    /// The value is not a `host:port`; guarded templates leave it out.
+    case invalidAddress = 0
+    /// The last probe saw no answer from it.
+    case missing = 1
+    /// No probe has run yet.
+    case unprobed = 2
+    /// The last probe saw it answer.
+    case answering = 3
+
+    public init(entry: BackendEntry, probe: ProbeReport?) {
+        if !entry.isValidAddress {
+            self = .invalidAddress
+        } else if let probe {
+            self = probe.missing.contains(entry.address) || probe.handlers[entry.address] == nil ? .missing : .answering
+        } else {
+            self = .unprobed
+        }
+    }
+
+    public static func < (lhs: BackendHealth, rhs: BackendHealth) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The word shown next to the symbol, so that state never depends on colour.
+    public var word: String {
+        switch self {
+        case .invalidAddress: return "invalid"
+        case .missing: return "missing"
+        case .unprobed: return "unprobed"
+        case .answering: return "ok"
+        }
+    }
+}

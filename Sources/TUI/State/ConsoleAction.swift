@@ -1,0 +1,33 @@
+import Core
+
+/// A user-level action; keys map to these. `isMutation` is the one place `--readonly` is decided.
+public enum ConsoleAction: Sendable, Hashable {
+    case openAddForm
+    case submitAdd(key: String, address: String)
+    case askRemove(key: String)
+    case confirmRemove(key: String)
+    case renderNow
+    case probeNow
+    case preview(BackendChange, returnForm: AddForm?)
+    case quit
+
+    /// True for everything that changes the store, a config file or nginx.
+    public var isMutation: Bool {
+        switch self {
+        case .openAddForm, .submitAdd, .askRemove, .confirmRemove, .renderNow: return true
+        case .probeNow, .preview, .quit: return false
+        }
+    }
+
+    /// How the footer names the action when read-only refuses it.
+    public var name: String {
+        switch self {
+        case .openAddForm, .submitAdd: return "adding a backend"
+        case .askRemove, .confirmRemove: return "removing a backend"
+        case .renderNow: return "rendering now"
+        case .probeNow: return "probing"
+        case .preview: return "previewing"
+        case .quit: return "quitting"
+        }
+    }
+}
