@@ -1,8 +1,8 @@
 import ArgumentParser
 import Core
+import Foundation
 
 /// The `switchboard` command: one tool for the whole control plane.
-@main
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
@@ -12,4 +12,18 @@ struct Switchboard: AsyncParsableCommand {
             RunCommand.self
         ]
     )
+}
+
+/// `switchboard run` takes confd's command line verbatim (Go flag syntax), so it bypasses the argument parser;
+/// everything else goes through it.
+@main
+enum Entry {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "run", !arguments.dropFirst().contains(where: { $0 == "--help" }) {
+            let status = await ConfdRun.main(arguments: Array(arguments.dropFirst()))
+            exit(status)
+        }
+        await Switchboard.main()
+    }
 }

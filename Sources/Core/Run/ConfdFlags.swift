@@ -6,6 +6,8 @@ public struct ConfdFlags: Sendable, Equatable {
     public var backend: String?
     public var nodes: [String] = []
     public var files: [String] = []
+    /// `-filter`: file-name pattern for `-file` directories.
+    public var filter: String?
     public var prefix: String?
     public var confdir: String?
     public var configFile: String?
@@ -44,6 +46,7 @@ public struct ConfdFlags: Sendable, Equatable {
         ),
         ("node", .list, "list of backend nodes, e.g. -node http://127.0.0.1:2379 (repeatable)"),
         ("file", .list, "the YAML file or directory to watch for changes (file backend, repeatable)"),
+        ("filter", .string, "files filter for the file backend's directories (default \"*\")"),
         ("prefix", .string, "key path prefix, replacing the prefix in every template resource"),
         ("confdir", .string, "confd conf directory (default \"/etc/confd\")"),
         ("config-file", .string, "the confd config file (default \"/etc/confd/confd.toml\")"),
@@ -158,6 +161,7 @@ public struct ConfdFlags: Sendable, Equatable {
         case "backend": backend = value
         case "node": nodes.append(value)
         case "file": files.append(value)
+        case "filter": filter = value
         case "prefix": prefix = value
         case "confdir": confdir = value
         case "config-file": configFile = value

@@ -8,8 +8,9 @@ public actor MemoryStore: WritableKeyValueStore {
     private var pairs: [String: (value: String, lease: LeaseID?)] = [:]
     private var revision: Int64 = 1
     private var log: [(revision: Int64, event: StoreEvent)] = []
-    private var watchers: [Int: (prefixes: [String], continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation)] =
-        [:]
+    private var watchers:
+        [Int: (prefixes: [String], continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation)] =
+            [:]
     private var nextWatcher = 0
     private var leases: [LeaseID: (ttl: Int, expiry: Date)] = [:]
     private var nextLease: Int64 = 1000
@@ -28,8 +29,9 @@ public actor MemoryStore: WritableKeyValueStore {
         return StoreSnapshot(pairs: result, revision: revision)
     }
 
-    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error>
-    {
+    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
+        StoreUpdate, Error
+    > {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
         Task { await self.addWatcher(prefixes: prefixes, after: revision, continuation: continuation) }
         return stream

@@ -1,0 +1,61 @@
+import Foundation
+import TOMLKit
+
+/// One `conf.d/*.toml` template resource, validated: everything confd reads from its `[template]` table, plus
+/// Switchboard's additions.
+public struct TemplateResource: Sendable, Hashable {
+    /// The toml file, relative to `conf.d` (the resource's name in logs and records).
+    public var name: String
+    /// The template file: `src` resolved under `<confdir>/templates`.
+    public var source: String
+    /// `src` as written, relative to the templates directory (for error messages: `templates/nginx.tmpl`).
+    public var sourceDisplayName: String
+    public var dest: String
+    /// `keys` as written.
+    public var keys: [String]
+    /// The prefix in effect, with a leading `/` (the run's `-prefix` replaces the resource's).
+    public var prefix: String
+    /// Permission bits from `mode` (octal); `nil` keeps the live file's mode or uses 0644.
+    public var mode: UInt32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public var checkCommand: String?
+    public var reloadCommand: String?
+    /// Switchboard: `check_timeout` / `reload_timeout` in seconds; `nil` uses the run's.
+    public var checkTimeout: Duration?
+    public var reloadTimeout: Duration?
+    /// Switchboard: `wait = "MIN:MAX"`.
+    public var wait: WaitPolicy?
+    /// Switchboard: `values = "host:port"`: every value under `keys` must be a `host:port`.
+    public var valuesMustBeAddresses: Bool
+
+    /// `keys` joined to the prefix as confd does (`path.Join(prefix, key)`): the store prefixes this resource reads.
+    public var storeKeys: [String] {
+        keys.map { GoPath.join(prefix, $0) }
+    }
+
+    /// The resource's view of the store, as confd builds it: every key that starts (as a plain string) with one of
+    /// `storeKeys`, renamed to `path.Join("/", strings.TrimPrefix(key, prefix))`.
+    public func view(of pairs: [String: String]) -> [String: String] {
+        let prefixes = storeKeys
+        var view: [String: String] = [:]
+        for (key, value) in pairs where prefixes.contains(where: { key.hasPrefix($0) }) {
+            let trimmed = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
+            view[GoPath.join("/", trimmed)] = value
+        }
+        return view
+    }
+}
+
+/// Something in a conf.d tree or a template resource that is wrong, naming the file (and line or key).
+public struct ResourceError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A field confd would silently ignore: reported so typos do not go unnoticed.
+public struct ResourceWarning: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var field: String
+    public var description: String { "\(file): unknown field \"\(field)\" is ignored" }
+}

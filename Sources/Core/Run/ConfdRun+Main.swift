@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+extension ConfdRun {
+    /// Opens an etcd store for the run; set by the etcd store's code so this file does not depend on it.
+    nonisolated(unsafe) public static var etcdStoreFactory: (@Sendable (Settings) throws -> any KeyValueStore)?
+
+    /// Runs `switchboard run ARGS` and returns the exit status: 0 on success, 1 when a resource failed (with
+    /// `-onetime`) or the run could not start, 2 for a command line confd would refuse too.
+    public static func main(arguments: [String]) async -> Int32 {
+        let flags: ConfdFlags
+        do {
+            flags = try ConfdFlags.parse(arguments)
+        } catch {
+            FileHandle.standardError.write(Data("switchboard run: \(error)\n\n\(ConfdFlags.usage)".utf8))
+            return 2
+        }
+        if flags.help {
+            print(ConfdFlags.usage, terminator: "")
+            return 0
+        }
+        if flags.version {
+            print("switchboard \(SwitchboardVersion.current) (confd-compatible)")
+            return 0
+        }
+        do {
+            let configPath = flags.configFile ?? "/etc/confd/confd.toml"
+            var configFile: ConfdConfigFile?
+            if FileManager.default.fileExists(atPath: configPath) {
+                configFile = try ConfdConfigFile.load(configPath)
+            } else if flags.configFile != nil {
+                throw ResourceError("\(configPath): no such config file")
+            }
+            let settings = try ConfdRun.settings(flags: flags, configFile: configFile)
+            let level = try ConfdLogHandler.level(parsing: settings.logLevel)
+            LoggingSystem.bootstrap { label in ConfdLogHandler(label: label, level: level) }
+            let logger = Logger(label: "switchboard")
+            if let ignored = configFile?.ignored, !ignored.isEmpty {
+                logger.warning(
+                    "\(configPath): ignoring \(ignored.joined(separator: ", ")) (settings of other backends)")
+            }
+            return try await run(settings, logger: logger)
+        } catch let error as ConfdFlagError {
+            FileHandle.standardError.write(Data("switchboard run: \(error)\n".utf8))
+            return 2
+        } catch {
+            FileHandle.standardError.write(Data("switchboard run: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// The store the settings ask for.
+    public static func store(for settings: Settings) throws -> any KeyValueStore {
+        switch settings.backend {
+        case "file": return FileStore(paths: settings.files, filter: settings.filter)
+        case "env": return EnvStore()
+        default:
+            guard let factory = etcdStoreFactory else {
+                throw ConfdFlagError("the etcd backend is not available in this build")
+            }
+            return try factory(settings)
+        }
+    }
+
+    static func run(_ settings: Settings, logger: Logger) async throws -> Int32 {
+        logger.info("Backend set to \(settings.backend)")
+        let loaded = try ResourceLoader.load(confdir: settings.confdir, prefix: settings.prefix)
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+        let store = try store(for: settings)
+        logger.info("Starting switchboard \(SwitchboardVersion.current) with \(store.displayName)")
+        let plans = loaded.resources.map { ResourcePlan($0, commandTimeout: settings.commandTimeout) }
+        let configuration = EngineConfiguration(
+            resources: plans, mode: settings.mode,
+            options: ApplyOptions(
+                noop: settings.noop, syncOnly: settings.syncOnly, keepStageFile: settings.keepStageFile),
+            wait: settings.wait,
+            onApply: { outcome in
+                if let diff = outcome.diff, outcome.record.result == .wouldChange {
+                    FileHandle.standardOutput.write(Data(diff.utf8))
+                }
+            })
+        let engine = Engine(configuration: configuration, store: store, logger: logger)
+        if case .onetime = settings.mode {
+            let records: [ApplyRecord]
+            do {
+                records = try await engine.runOnce()
+            } catch {
+                logger.error("cannot read \(store.displayName): \(error)")
+                return 1
+            }
+            return records.allSatisfy(\.result.isSuccess) ? 0 : 1
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        return 0
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+
+/// `switchboard run`: confd's command line turned into a store, resources and an engine, run in one of confd's
+/// modes. Flags win over the config file, which wins over the defaults.
+public struct ConfdRun: Sendable {
+    /// Everything the run needs, resolved.
+    public struct Settings: Sendable, Equatable {
+        public var backend = "etcd"
+        public var nodes: [String] = []
+        public var files: [String] = []
+        public var filter = "*"
+        public var prefix: String?
+        public var confdir = "/etc/confd"
+        public var interval = 600
+        public var watch = false
+        public var onetime = false
+        public var noop = false
+        public var syncOnly = false
+        public var keepStageFile = false
+        public var logLevel = "info"
+        public var clientCert: String?
+        public var clientKey: String?
+        public var clientCAKeys: String?
+        public var username: String?
+        public var password: String?
+        public var wait = WaitPolicy.standard
+        public var commandTimeout: Duration = .seconds(60)
+
+        public var mode: EngineMode {
+            if onetime { return .onetime }
+            return watch ? .watch : .interval(seconds: interval)
+        }
+    }
+
+    /// Resolves flags over the config file over defaults.
+    /// - Throws: `ConfdFlagError` or `ResourceError` naming what is wrong.
+    public static func settings(flags: ConfdFlags, configFile: ConfdConfigFile?) throws -> Settings {
+        var settings = Settings()
+        if let file = configFile {
+            if let value = file.backend { settings.backend = value }
+            if let value = file.confdir { settings.confdir = value }
+            if let value = file.interval { settings.interval = value }
+            if let value = file.nodes { settings.nodes = value }
+            if let value = file.files { settings.files = value }
+            if let value = file.filter { settings.filter = value }
+            if let value = file.prefix { settings.prefix = value }
+            if let value = file.watch { settings.watch = value }
+            if let value = file.noop { settings.noop = value }
+            if let value = file.syncOnly { settings.syncOnly = value }
+            if let value = file.logLevel { settings.logLevel = value }
+            if let value = file.clientCert { settings.clientCert = value }
+            if let value = file.clientKey { settings.clientKey = value }
+            if let value = file.clientCAKeys { settings.clientCAKeys = value }
+            if let value = file.username { settings.username = value }
+            if let value = file.password { settings.password = value }
+        }
+        if let value = flags.backend { settings.backend = value }
+        if !flags.nodes.isEmpty { settings.nodes = flags.nodes }
+        if !flags.files.isEmpty { settings.files = flags.files }
+        if let value = flags.filter { settings.filter = value }
+        if let value = flags.prefix { settings.prefix = value }
+        if let value = flags.confdir { settings.confdir = value }
+        if let value = flags.interval { settings.interval = value }
+        if let value = flags.watch { settings.watch = value }
+        if let value = flags.onetime { settings.onetime = value }
+        if let value = flags.noop { settings.noop = value }
+        if let value = flags.syncOnly { settings.syncOnly = value }
+        if let value = flags.keepStageFile { settings.keepStageFile = value }
+        if let value = flags.logLevel { settings.logLevel = value }
+        if let value = flags.clientCert { settings.clientCert = value }
+        if let value = flags.clientKey { settings.clientKey = value }
+        if let value = flags.clientCAKeys { settings.clientCAKeys = value }
+        if let value = flags.username { settings.username = value }
+        if let value = flags.password { settings.password = value }
+        if let text = flags.wait {
+            do {
+                settings.wait = try WaitPolicy(parsing: text)
+            } catch {
+                throw ConfdFlagError("invalid value \"\(text)\" for flag -wait: \(error)")
+            }
+        }
+        if let text = flags.commandTimeout {
+            guard let duration = try? GoDuration.parse(text), duration > .zero else {
+                throw ConfdFlagError("invalid value \"\(text)\" for flag -command-timeout: use a duration like 60s")
+            }
+            settings.commandTimeout = duration
+        }
+        _ = try ConfdLogHandler.level(parsing: settings.logLevel)
+        switch settings.backend {
+        case "file", "env", "etcd", "etcdv3": break
+        default:
+            throw ConfdFlagError(
+                "backend \"\(settings.backend)\" is not supported by switchboard (use file, env, etcd or etcdv3)")
+        }
+        if !flags.otherBackendFlags.isEmpty {
+            let names = flags.otherBackendFlags.keys.sorted().map { "-" + $0 }.joined(separator: ", ")
+            throw ConfdFlagError(
+                "\(names): only for backends switchboard does not support (\(settings.backend) is in use)")
+        }
+        if settings.backend == "file" && settings.files.isEmpty {
+            throw ConfdFlagError("the file backend needs at least one -file")
+        }
+        return settings
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The embedded store: YAML files, read as confd's file backend reads them, watched with inotify, and — for a
+/// single file — writable safely between processes.
+///
+/// Reading: each path is a file or a directory searched recursively for files whose name matches `filter` (Go
+/// `path.Match`, default `*`), in lexical order; later files override earlier keys.
+///
+/// Writing (`register`, the console, the demo): only when the store is one file. Every write takes an exclusive
+/// `flock` on `PATH.lock`, reads the current state, applies the change, and replaces the file atomically (a temp
+/// file in the same directory, fsynced, renamed). The file is rewritten as a flat map of full keys
+/// (`"/test/apache-8001": "127.0.0.1:8001"`), which confd's file backend reads unchanged.
+///
+/// Leases: a file cannot expire keys by itself, so leases live beside it in `PATH.leases` (JSON: id, TTL, expiry
+/// time, keys). The closest honest thing to etcd: every reader treats a key whose lease has expired as absent, the
+/// watching engine wakes at the next expiry and removes the keys from the file (so plain confd sees them go too),
+/// and every writer collects expired leases first. Expiry is measured with the wall clock of the machine, to the
+/// second.
+public actor FileStore: WritableKeyValueStore {
+    public nonisolated let displayName: String
+    public nonisolated let paths: [String]
+    public nonisolated let filter: String
+
+    private var lastPairs: [String: String]?
+    private var revision: Int64 = 0
+
+    /// - Parameters:
+    ///   - paths: files or directories (confd's repeatable `-file`).
+    ///   - filter: file-name pattern for directories (confd's `-filter`).
+    public init(paths: [String], filter: String = "*") {
+        self.paths = paths
+        self.filter = filter
+        displayName = "file:" + paths.joined(separator: ",")
+    }
+
+    // MARK: Reading
+
+    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+        let all = try Self.readAll(paths: paths, filter: filter)
+        if all != lastPairs {
+            lastPairs = all
+            revision += 1
+        }
+        return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: revision)
+    }
+
+    static func filter(_ pairs: [String: String], _ prefixes: [String]) -> [String: String] {
+        pairs.filter { key, _ in prefixes.contains { key.hasPrefix($0) } }
+    }
+
+    /// Every key of every file, live leases applied.
+    static func readAll(paths: [String], filter: String) throws -> [String: String] {
+        var pairs: [String: String] = [:]
+        for file in try files(paths: paths, filter: filter) {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                if !FileManager.default.fileExists(atPath: file) { continue }
+                throw FileStoreError("\(file): cannot be read (\(String(cString: strerror(errno))))")
+            }
+            try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
+            let leases = LeaseTable.read(for: file)
+            for key in leases.expiredKeys(now: Date()) { pairs[key] = nil }
+        }
+        return pairs
+    }
+
+    /// The files behind `paths`, in the order confd reads them.
+    static func files(paths: [String], filter: String) throws -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                // A single store file may not exist yet (a new demo); a missing directory is an error.
+                if paths.count == 1, !path.hasSuffix("/") { continue }
+                throw FileStoreError("\(path): no such file or directory")
+            }
+            if !isDirectory.boolValue {
+                result.append(path)
+                continue
+            }
+            guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
+            var found: [String] = []
+            while let relative = enumerator.nextObject() as? String {
+                let full = (path as NSString).appendingPathComponent(relative)
+                var childIsDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory)
+                let name = (relative as NSString).lastPathComponent
+                if !childIsDirectory.boolValue, !name.hasSuffix(".leases"), !name.hasSuffix(".lock"),
+                    (try? GoPath.match(filter, name)) == true
+                {
+                    found.append(full)
+                }
+            }
+            result += found.sorted()
+        }
+        return result
+    }
+
+    // MARK: Watching
+
+    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
+        StoreUpdate, Error
+    > {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
+        let watcher = FileWatcher(paths: paths, filter: filter, prefixes: prefixes, continuation: continuation)
+        continuation.onTermination = { _ in watcher.stop() }
+        watcher.start()
+        return stream
+    }
+
+    // MARK: Writing
+
+    private func writableFile() throws -> String {
+        guard paths.count == 1 else {
+            throw FileStoreError("only a single-file store can be written; this one reads \(paths.count) paths")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+            throw FileStoreError("\(paths[0]) is a directory; a writable store is one YAML file")
+        }
+        return paths[0]
+    }
+
+    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+        let file = try writableFile()
+        try StoreFileTransaction.run(file) { pairs, leases in
+            if let lease {
+                guard leases.entries[lease.rawValue] != nil else { throw LeaseExpiredError(lease: lease) }
+                leases.attach(key, to: lease.rawValue)
+            } else {
+                leases.detach(key)
+            }
+            pairs[key] = value
+        }
+    }
+
+    public func delete(_ key: String) async throws {
+        let file = try writableFile()
+        try StoreFileTransaction.run(file) { pairs, leases in
+            pairs[key] = nil
+            leases.detach(key)
+        }
+    }
+
+    public func list(prefix: String) async throws -> [KeyValue] {
+        let file = try writableFile()
+        let pairs = try Self.readAll(paths: [file], filter: "*")
+        let leases = LeaseTable.read(for: file)
+        let now = Date()
+        return pairs.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { key, value in
+            let lease = leases.lease(of: key)
+            return KeyValue(
+                key: key, value: value, lease: lease.map(LeaseID.init),
+                ttlRemaining: lease.flatMap { leases.secondsLeft($0, now: now) })
+        }
+    }
+
+    public func grantLease(ttl: Int) async throws -> LeaseID {
+        let file = try writableFile()
+        var granted: Int64 = 0
+        try StoreFileTransaction.run(file) { _, leases in
+            granted = leases.grant(ttl: ttl, now: Date())
+        }
+        return LeaseID(granted)
+    }
+
+    public func keepAlive(_ lease: LeaseID) async throws -> Int {
+        let file = try writableFile()
+        var ttl = 0
+        try StoreFileTransaction.run(file) { _, leases in
+            guard let renewed = leases.renew(lease.rawValue, now: Date()) else { throw LeaseExpiredError(lease: lease) }
+            ttl = renewed
+        }
+        return ttl
+    }
+
+    public func revoke(_ lease: LeaseID) async throws {
+        let file = try writableFile()
+        try StoreFileTransaction.run(file) { pairs, leases in
+            for key in leases.revoke(lease.rawValue) { pairs[key] = nil }
+        }
+    }
+
+    /// Removes keys whose lease has expired from the file (what the watching engine does at each expiry).
+    static func collectExpired(_ file: String) {
+        try? StoreFileTransaction.run(file) { _, _ in }
+    }
+}
+
+/// A file-store problem, in words.
+public struct FileStoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
