@@ -14,7 +14,7 @@ extension Layout {
             }
             lines.append(("", .overlay))
             lines.append(("Esc, q or ? closes this help.", .dim))
-            drawWindow(title: "Help — keys", lines: lines, scroll: scroll, width: 76, &frame, theme: theme)
+            drawWindow(title: "Help — keys", lines: lines, scroll: scroll, width: 92, &frame, theme: theme)
         case .addForm(let form):
             drawAddForm(form, &frame, context)
         case .confirmRemove(let key, let confirmFocused):
@@ -84,7 +84,7 @@ extension Layout {
             (form.error.map { "\(theme.badMark) \($0)" } ?? "", .bad), ("", .overlay),
             ("Tab next field · Enter adds · ^P previews the diff · Esc cancels", .dim),
         ]
-        let rect = drawWindow(title: "Add backend", lines: lines, scroll: 0, width: 72, &frame, theme: theme)
+        let rect = drawWindow(title: "Add backend", lines: lines, scroll: 0, width: 90, &frame, theme: theme)
         let fieldWidth = rect.width - 13
         for (row, label, value, field) in [
             (0, "Key", form.key, AddForm.Field.key), (2, "Address", form.address, AddForm.Field.address),

@@ -46,19 +46,23 @@ extension Layout {
         let state = context.state
         let theme = context.theme
         let backends = state.snapshot.backends
-        let shareWidth = 5
-        let healthWidth = 10
-        let ttlWidth = 5
-        let addressWidth = min(22, max(10, rect.width / 3))
-        let keyWidth = max(4, rect.width - 2 - addressWidth - ttlWidth - healthWidth - shareWidth - 4)
-        let header =
-            "  " + fit("KEY", keyWidth, theme: theme) + " " + fit("ADDRESS", addressWidth, theme: theme) + " "
-            + fit("TTL", ttlWidth, theme: theme, alignRight: true) + " " + fit("HEALTH", healthWidth, theme: theme)
-            + " " + fit("SHARE", shareWidth, theme: theme, alignRight: true)
+        let showShare = rect.width >= 56
+        let shareWidth = showShare ? 5 : 0
+        let healthWidth = 9
+        let ttlWidth = 4
+        let addressWidth = min(21, max(10, (rect.width - 4) / 3))
+        let keyWidth = max(4, rect.width - 2 - addressWidth - ttlWidth - healthWidth - shareWidth - (showShare ? 4 : 3))
+        var header =
+            "  " + fit("KEY (\(state.backendPrefix))", keyWidth, theme: theme) + " "
+            + fit("ADDRESS", addressWidth, theme: theme) + " " + fit("TTL", ttlWidth, theme: theme, alignRight: true)
+            + " " + fit("HEALTH", healthWidth, theme: theme)
+        if showShare { header += " " + fit("SHARE", shareWidth, theme: theme, alignRight: true) }
         frame.put(fit(header, rect.width, theme: theme), x: rect.x, y: rect.y, role: .header)
         let rows = rect.height - 1
         guard !state.visibleBackends.isEmpty else {
-            let why = backends.isEmpty ? "no backends under \(state.backendPrefix) — a adds one" : "nothing matches the filter"
+            let why =
+                backends.isEmpty
+                ? "no backends under \(state.backendPrefix) — a adds one" : "nothing matches the filter"
             drawEmpty(why, Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: 1), &frame)
             return
         }
@@ -86,13 +90,18 @@ extension Layout {
             var x = rect.x
             let role: Role = selected && focused ? .selected : .normal
             x += frame.put(marker, x: x, y: y, role: role)
-            x += frame.put(fit(entry.key, keyWidth, theme: theme) + " ", x: x, y: y, role: role)
+            let shownKey =
+                entry.key.hasPrefix(state.backendPrefix)
+                ? String(entry.key.dropFirst(state.backendPrefix.count)) : entry.key
+            x += frame.put(fit(shownKey, keyWidth, theme: theme) + " ", x: x, y: y, role: role)
             x += frame.put(fit(entry.address, addressWidth, theme: theme) + " ", x: x, y: y, role: role)
             x += frame.put(fit(ttl, ttlWidth, theme: theme, alignRight: true) + " ", x: x, y: y, role: role)
             x += frame.put(
-                fit("\(symbol) \(health.word)", healthWidth, theme: theme) + " ", x: x, y: y,
+                fit("\(symbol) \(health.word)", healthWidth, theme: theme), x: x, y: y,
                 role: selected && focused ? .selected : healthRole)
-            frame.put(fit(share, shareWidth, theme: theme, alignRight: true), x: x, y: y, role: role)
+            if showShare {
+                frame.put(" " + fit(share, shareWidth, theme: theme, alignRight: true), x: x, y: y, role: role)
+            }
         }
     }
 
@@ -129,15 +138,15 @@ extension Layout {
     static func drawReloads(_ rect: Rect, _ frame: inout Frame, _ context: Context, focused: Bool) {
         let state = context.state
         let theme = context.theme
-        let resultWidth = 17
-        let triggerWidth = 14
+        let triggerWidth = 12
         let timeWidth = 8
-        let durationWidth = 8
-        let resourceWidth = max(4, rect.width - 2 - timeWidth - triggerWidth - durationWidth - resultWidth - 4)
-        let header =
-            "  " + fit("TIME", timeWidth, theme: theme) + " " + fit("RESOURCE", resourceWidth, theme: theme) + " "
-            + fit("TRIGGER", triggerWidth, theme: theme) + " " + fit("DURATION", durationWidth, theme: theme)
-            + " " + "RESULT"
+        let durationWidth = 7
+        let showResource = rect.width >= 70
+        let resourceWidth = showResource ? max(8, rect.width - 2 - timeWidth - triggerWidth - durationWidth - 18) : 0
+        var header = "  " + fit("TIME", timeWidth, theme: theme) + " "
+        if showResource { header += fit("RESOURCE", resourceWidth, theme: theme) + " " }
+        header +=
+            fit("TRIGGER", triggerWidth, theme: theme) + " " + fit("TOOK", durationWidth, theme: theme) + " RESULT"
         frame.put(fit(header, rect.width, theme: theme), x: rect.x, y: rect.y, role: .header)
         guard !state.visibleReloads.isEmpty else {
             let why = state.snapshot.history.isEmpty ? "no applies yet — r renders now" : "nothing matches the filter"
@@ -157,7 +166,9 @@ extension Layout {
             var x = rect.x
             x += frame.put(selected ? theme.focusMark + " " : "  ", x: x, y: y, role: role)
             x += frame.put(fit(clock(record.time, context), timeWidth, theme: theme) + " ", x: x, y: y, role: role)
-            x += frame.put(fit(record.resource, resourceWidth, theme: theme) + " ", x: x, y: y, role: role)
+            if showResource {
+                x += frame.put(fit(record.resource, resourceWidth, theme: theme) + " ", x: x, y: y, role: role)
+            }
             x += frame.put(fit(record.trigger.description, triggerWidth, theme: theme) + " ", x: x, y: y, role: role)
             x += frame.put(fit("\(milliseconds) ms", durationWidth, theme: theme) + " ", x: x, y: y, role: role)
             let symbol = record.result.isSuccess ? theme.okMark : theme.badMark
@@ -178,8 +189,10 @@ extension Layout {
         }
         var lines: [(String, Role, Double?)] = []
         lines.append(
-            ("\(probe.url) at \(clock(probe.time, context)): \(probe.requests) requests, \(probe.errors) errors",
-                .normal, nil))
+            (
+                "\(clock(probe.time, context)) \(probe.url)  \(probe.requests) req, \(probe.errors) errors",
+                .normal, nil
+            ))
         let answered = max(1, probe.handlers.values.reduce(0, +))
         let handlers = probe.handlers.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         for (handler, count) in handlers {
@@ -187,15 +200,23 @@ extension Layout {
         }
         let latency = probe.latency
         lines.append(
-            ("latency p50 \(ms(latency.p50))  p90 \(ms(latency.p90))  p99 \(ms(latency.p99))  max \(ms(latency.max))",
-                .normal, nil))
+            (
+                "latency p50 \(ms(latency.p50))  p90 \(ms(latency.p90))  p99 \(ms(latency.p99))  max \(ms(latency.max))",
+                .normal, nil
+            ))
         if !probe.missing.isEmpty {
-            lines.append(("\(theme.missingMark) missing (registered, never answered): "
-                + probe.missing.joined(separator: ", "), .warn, nil))
+            lines.append(
+                (
+                    "\(theme.missingMark) missing: "
+                        + probe.missing.joined(separator: ", "), .warn, nil
+                ))
         }
         if !probe.unexpected.isEmpty {
-            lines.append(("\(theme.badMark) unexpected (answered, not registered): "
-                + probe.unexpected.joined(separator: ", "), .bad, nil))
+            lines.append(
+                (
+                    "\(theme.badMark) unexpected: "
+                        + probe.unexpected.joined(separator: ", "), .bad, nil
+                ))
         }
         if probe.missing.isEmpty && probe.unexpected.isEmpty {
             lines.append(("\(theme.okMark) every registered backend answered", .ok, nil))
@@ -206,7 +227,8 @@ extension Layout {
         let filter = state.filter(of: .probe).lowercased()
         if !filter.isEmpty { lines = lines.filter { $0.0.lowercased().contains(filter) } }
         let offset = min(state.cursor[.probe, default: 0], max(0, lines.count - rect.height))
-        let labelWidth = min(24, max(8, rect.width / 3))
+        let longest = probe.handlers.keys.map(\.count).max() ?? 8
+        let labelWidth = min(longest, max(8, rect.width - 16))
         for line in 0..<min(rect.height, max(0, lines.count - offset)) {
             let (text, role, share) = lines[offset + line]
             let y = rect.y + line
@@ -215,7 +237,7 @@ extension Layout {
                 continue
             }
             let percent = fit("\(Int((share * 100).rounded()))%", 5, theme: theme, alignRight: true)
-            let barWidth = max(1, rect.width - labelWidth - 8)
+            let barWidth = max(1, rect.width - labelWidth - 6)
             let filled = Int((share * Double(barWidth)).rounded())
             var x = rect.x
             x += frame.put(fit(text, labelWidth, theme: theme) + " ", x: x, y: y)

@@ -15,7 +15,7 @@ public enum Layout {
         let context = Context(state: state, theme: theme, timeZone: timeZone)
         drawStatus(&frame, context)
         let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
-        let leftWidth = body.width * 11 / 20
+        let leftWidth = body.width < 100 ? body.width * 3 / 5 : body.width * 11 / 20
         let topHeight = body.height * 3 / 5
         let rects: [Panel: Rect] = [
             .backends: Rect(x: 0, y: body.y, width: leftWidth, height: topHeight),
@@ -71,14 +71,14 @@ public enum Layout {
         case .connecting: connection = "… connecting"
         default: connection = "\(theme.badMark) \(snapshot.connection)"
         }
-        var text = " switchboard \(theme.separator) store \(snapshot.store) \(connection) \(theme.separator) rev "
-        text += "\(snapshot.revision) \(theme.separator) \(snapshot.backends.count) backends"
+        var text = frame.width >= 100 ? " switchboard \(theme.separator) store " : " "
+        text += "\(snapshot.store) \(connection) \(theme.separator) rev \(snapshot.revision)"
         if state.readOnly { text += " \(theme.separator) READ-ONLY" }
         var x = frame.put(text, x: 0, y: 0, role: .statusBar)
         if let error = snapshot.lastError {
             x += frame.put(" \(theme.separator) ", x: x, y: 0, role: .statusBar)
             frame.put(
-                " \(theme.badMark) last error: \(error) ", x: x, y: 0, role: .statusError,
+                " \(theme.badMark) error: \(error) ", x: x, y: 0, role: .statusError,
                 maxWidth: frame.width - x)
         }
     }

@@ -7,7 +7,9 @@ public struct TextAttributes: Sendable, Hashable {
     public var dim = false
     public var underline = false
 
-    public init(colorPair: Int = 0, bold: Bool = false, reverse: Bool = false, dim: Bool = false, underline: Bool = false) {
+    public init(
+        colorPair: Int = 0, bold: Bool = false, reverse: Bool = false, dim: Bool = false, underline: Bool = false
+    ) {
         self.colorPair = colorPair
         self.bold = bold
         self.reverse = reverse

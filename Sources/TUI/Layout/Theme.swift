@@ -61,7 +61,8 @@ public struct Theme: Sendable, Hashable {
         switch role {
         case .title, .header, .footerKey, .message: return TextAttributes(bold: true)
         case .focusedTitle, .selected, .focusedButton, .statusBar: return TextAttributes(reverse: true)
-        case .statusError, .bad, .removed, .errorMessage: return TextAttributes(bold: true, reverse: role == .statusError)
+        case .statusError, .bad, .removed, .errorMessage:
+            return TextAttributes(bold: true, reverse: role == .statusError)
         case .dim, .border: return TextAttributes(dim: true)
         case .input: return TextAttributes(underline: true)
         default: return TextAttributes()

@@ -1,5 +1,5 @@
-import Foundation
 import Core
+import Foundation
 
 /// The `a` form: a backend's key and address, validated before anything is sent.
 public struct AddForm: Sendable, Hashable {

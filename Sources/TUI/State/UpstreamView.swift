@@ -45,9 +45,12 @@ public struct UpstreamView: Sendable, Hashable {
         let block = Self.upstreamBlock(new)
         let range = block ?? 0..<new.count
         let newSet = Set(new)
+        let indent =
+            range.filter { !new[$0].allSatisfy { $0 == " " } }
+            .map { new[$0].prefix(while: { $0 == " " }).count }.min() ?? 0
         self.init(
             resource: status.name, dest: status.dest, isBlockOnly: block != nil,
-            lines: range.map { Line(mark: marks[$0], text: new[$0]) },
+            lines: range.map { Line(mark: marks[$0], text: String(new[$0].dropFirst(min(indent, new[$0].count)))) },
             removedCount: old.filter { !newSet.contains($0) }.count)
     }
 
@@ -82,8 +85,7 @@ public struct UpstreamView: Sendable, Hashable {
         var head = 0
         while head < old.count, head < new.count, old[head] == new[head] { head += 1 }
         var tail = 0
-        while tail < old.count - head, tail < new.count - head, old[old.count - 1 - tail] == new[new.count - 1 - tail]
-        {
+        while tail < old.count - head, tail < new.count - head, old[old.count - 1 - tail] == new[new.count - 1 - tail] {
             tail += 1
         }
         var marks = [Mark](repeating: .same, count: new.count)

@@ -1,0 +1,66 @@
+import Core
+import Foundation
+
+/// The operator console: a face over an engine. It reads snapshots and sends effects; nothing else.
+public enum Console {
+    /// Takes over the terminal until the user presses `q` (or SIGINT/SIGTERM/SIGHUP arrives), then restores it.
+    /// - Throws: `ConsoleError` when stdin or stdout is not a terminal.
+    public static func run(engine: any EngineControl, options: ConsoleOptions) async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw ConsoleError(message: "switchboard console needs a terminal on stdin and stdout")
+        }
+        let mailbox = try ConsoleMailbox()
+        let (intents, continuation) = AsyncStream<ConsoleIntent>.makeStream()
+        let snapshots = engine.snapshots()
+        var iterator = snapshots.makeAsyncIterator()
+        let first = await iterator.next() ?? EngineSnapshot(store: "?")
+        let terminal = Terminal(options: options, initial: first, mailbox: mailbox, intents: continuation)
+
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { mailbox.requestQuit() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+
+        let thread = Thread { terminal.run() }
+        thread.name = "switchboard-console"
+        thread.start()
+
+        // The terminal thread ends the intents stream when it has restored the terminal: that is when we return.
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await snapshot in snapshots { mailbox.post(snapshot) }
+                    mailbox.requestQuit()  // the engine stopped: leave too
+                    return false
+                }
+                group.addTask {
+                    for await intent in intents {
+                        switch intent {
+                        case .quit:
+                            continue
+                        case .perform(let effect):
+                            let error = await engine.perform(effect)
+                            mailbox.post(.effect(effect, error: error))
+                        case .preview(let change):
+                            let results = await engine.preview(change)
+                            mailbox.post(.preview(change, results))
+                        }
+                    }
+                    return true
+                }
+                while let terminalEnded = await group.next() {
+                    if terminalEnded {
+                        group.cancelAll()
+                        break
+                    }
+                }
+            }
+        } onCancel: {
+            mailbox.requestQuit()
+        }
+    }
+}
