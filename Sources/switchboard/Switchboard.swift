@@ -9,7 +9,7 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "A confd-compatible control plane for nginx: watch a store, render, check, swap, reload.",
         version: SwitchboardVersion.current,
         subcommands: [
-            RunCommand.self
+            RunCommand.self, HelloCommand.self, ProbeCommand.self, DemoCommand.self, ConsoleCommand.self,
         ]
     )
 }

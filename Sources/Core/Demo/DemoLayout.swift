@@ -1,0 +1,100 @@
+import Foundation
+
+/// The demo's directory tree: `store.yaml`, `confd/conf.d/nginx.toml`, `confd/templates/nginx.conf.tmpl`, `nginx/`.
+/// Generated files are rewritten on every run, so a second run reuses the directory cleanly.
+public struct DemoLayout: Sendable, Hashable {
+    public var directory: String
+    public var port: Int
+    public var nginxBinary: String
+
+    public init(directory: String, port: Int, nginxBinary: String) {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        self.port = port
+        self.nginxBinary = nginxBinary
+    }
+
+    public var storePath: String { directory + "/store.yaml" }
+    public var confdir: String { directory + "/confd" }
+    public var resourcePath: String { confdir + "/conf.d/nginx.toml" }
+    public var templatePath: String { confdir + "/templates/nginx.conf.tmpl" }
+    public var nginxPrefix: String { directory + "/nginx" }
+    public var nginxConfig: String { nginxPrefix + "/nginx.conf" }
+    public var pidPath: String { nginxPrefix + "/nginx.pid" }
+    public var storeURL: String { "file:" + storePath }
+
+    /// The article's nginx.conf template, made self-contained under the private prefix.
+    public var template: String {
+        let n = nginxPrefix
+        let temps = NginxInstance.tempNames.map { "    \($0)_temp_path \(n)/temp/\($0);" }.joined(separator: "\n")
+        return """
+            # The article's nginx.conf, adapted by `switchboard demo` to run unprivileged-style under \(n):
+            # no `user`, and pid, logs and temp dirs inside the prefix. Rewritten on every demo start.
+            worker_processes  1;
+            pid        \(n)/nginx.pid;
+            error_log  \(n)/logs/error.log warn;
+
+            events {
+                worker_connections  1024;
+            }
+
+            http {
+                access_log  off;
+                default_type  text/plain;
+            \(temps)
+
+                upstream backend {
+                    {{range getvs "/test/*"}}
+                        server {{.}};
+                    {{end}}
+                    keepalive 32;
+                }
+
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / {
+                        proxy_pass http://backend;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        add_header  X-Handler  $upstream_addr;
+                    }
+                }
+            }
+
+            """
+    }
+
+    /// The confd resource: the host:port guard, `nginx -t` on the stage file, a HUP to the supervised master.
+    public var resource: String {
+        let nginx = NginxInstance(prefix: nginxPrefix, configPath: nginxConfig, binary: nginxBinary)
+        func quoted(_ s: String) -> String {
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return """
+            [template]
+            src = "nginx.conf.tmpl"
+            dest = \(quoted(nginxConfig))
+            keys = [
+              "/test",
+            ]
+            values = "host:port"
+            check_cmd = \(quoted(nginx.checkCommand()))
+            reload_cmd = \(quoted(nginx.reloadCommand))
+
+            """
+    }
+
+    /// Writes the generated files (not the store).
+    public func write() throws {
+        let fm = FileManager.default
+        let temps = NginxInstance.tempNames.map { nginxPrefix + "/temp/" + $0 }
+        for dir in [confdir + "/conf.d", confdir + "/templates", nginxPrefix + "/logs"] + temps {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        try template.write(toFile: templatePath, atomically: true, encoding: .utf8)
+        try resource.write(toFile: resourcePath, atomically: true, encoding: .utf8)
+        if !fm.fileExists(atPath: storePath) {
+            try "# The demo's file store; `switchboard register` and the console write here.\n{}\n".write(
+                toFile: storePath, atomically: true, encoding: .utf8)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Core
+import Foundation
+import Logging
+import ServiceLifecycle
+import TUI
+
+/// `switchboard demo`: the article's whole system on this machine.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Bring up a file store, a confd tree, nginx and hello backends, with the engine in watch mode.")
+
+    @Option(help: "Directory for the demo's files.") var dir: String = "./switchboard-demo"
+    @Option(help: "Port nginx listens on (127.0.0.1).") var port: Int = 8080
+    @Option(help: "Number of hello backends to start.") var backends: Int = 2
+    @Flag(help: "Run headless: a log line per apply instead of the console.") var noConsole = false
+
+    func run() async throws {
+        let headless = noConsole || isatty(STDOUT_FILENO) == 0
+        let logFile = (dir as NSString).appendingPathComponent("demo.log")
+        if !headless { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        LoggingSystem.bootstrap { label in
+            if headless { return StreamLogHandler.standardOutput(label: label) }
+            FileManager.default.createFile(atPath: logFile, contents: nil)
+            return FileLogHandler(label: label, path: logFile)
+        }
+        let logger = Logger(label: "switchboard.demo")
+        var face: (@Sendable (Engine) async throws -> Void)?
+        if !headless {
+            face = { @Sendable engine in try await Console.run(engine: engine, options: ConsoleOptions()) }
+        }
+        let faceValue = face
+        let demo = try DemoSupervisor(
+            options: .init(directory: dir, port: port, backends: backends), logger: logger,
+            say: { text in
+                if headless {
+                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+                } else {
+                    logger.info("\(text)")
+                }
+            }, face: faceValue)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: demo, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            FileHandle.standardError.write(Data("switchboard demo: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if headless { print("switchboard demo stopped") }
+    }
+}
+
+/// Log lines to a file (the console owns the terminal).
+struct FileLogHandler: LogHandler {
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    let label: String
+    let handle: FileHandle?
+
+    init(label: String, path: String) {
+        self.label = label
+        handle = FileHandle(forWritingAtPath: path)
+        _ = handle?.seekToEndOfFile()
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        handle?.write(Data("\(Date()) \(level) \(message)\n".utf8))
+    }
+}
