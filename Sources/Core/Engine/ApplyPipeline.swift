@@ -62,9 +62,20 @@ public struct ApplyPipeline: Sendable {
             uid: target.uid ?? UInt32(geteuid()),
             gid: target.gid ?? UInt32(getegid()))
         let decision = ApplyDecision.afterRender(rendered: desired, live: live, noop: options.noop)
-        let diff = UnifiedDiff(old: live.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "", new: renderedText)
-        record.linesAdded = diff.addedCount
-        record.linesRemoved = diff.removedCount
+        // A new file needs no diff to count its lines; an unchanged one needs none at all.
+        var diff: UnifiedDiff?
+        if let live, decision != .unchanged {
+            let computed = UnifiedDiff(old: String(decoding: live.bytes, as: UTF8.self), new: renderedText)
+            record.linesAdded = computed.addedCount
+            record.linesRemoved = computed.removedCount
+            diff = computed
+        } else if live == nil {
+            record.linesAdded = UnifiedDiff.lineCount(bytes)
+        }
+        func formattedDiff(newName: String) -> String {
+            if let diff { return diff.formatted(oldName: target.dest, newName: newName) }
+            return UnifiedDiff(old: "", new: renderedText).formatted(oldName: target.dest, newName: newName)
+        }
 
         switch decision {
         case .unchanged:
@@ -73,7 +84,7 @@ public struct ApplyPipeline: Sendable {
             return Outcome(record: record, diff: nil, rendered: renderedText)
         case .reportOnly:
             record.result = .wouldChange
-            var text = diff.formatted(oldName: target.dest, newName: target.dest + " (rendered)")
+            var text = formattedDiff(newName: target.dest + " (rendered)")
             if text.isEmpty, let live {
                 text = "mode/owner differ: live \(Self.describe(live)), rendered \(Self.describe(desired))\n"
             }
@@ -89,7 +100,7 @@ public struct ApplyPipeline: Sendable {
         } catch {
             return fail(record, .writeFailed, "\(error)", rendered: renderedText)
         }
-        let diffText = diff.formatted(oldName: target.dest, newName: stage)
+        let diffText = formattedDiff(newName: stage)
 
         // Check.
         var checkOutcome: CommandOutcome?

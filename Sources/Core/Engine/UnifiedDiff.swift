@@ -38,9 +38,27 @@ public struct UnifiedDiff: Sendable, Hashable {
 
     /// Lines as `diff` sees them: split on `\n`, a final newline does not start an empty line.
     static func splitLines(_ text: String) -> [Substring] {
-        var parts = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if parts.last == "" { parts.removeLast() }
+        var parts: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "\n") {
+                parts.append(Substring(text[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { parts.append(Substring(text[start...])) }
         return parts
+    }
+
+    /// Lines in `text`, counted as `diff` counts them.
+    static func lineCount(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
+        if let last = bytes.last, last != UInt8(ascii: "\n") { count += 1 }
+        return count
     }
 
     /// Myers' greedy shortest edit script for the part between the common prefix and suffix.

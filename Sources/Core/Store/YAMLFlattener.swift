@@ -121,6 +121,17 @@ public enum YAMLFlattener {
             first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
                 || (first >= 48 && first <= 57)
         else { return .string(text) }
+        // Only digits, signs, '.', '_' and the letters of base prefixes, hex digits and exponents can make a number.
+        for byte in text.utf8 {
+            switch byte {
+            case 48...57, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "x"),
+                UInt8(ascii: "X"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+                continue
+            default:
+                return .string(text)
+            }
+        }
         let plain = text.replacingOccurrences(of: "_", with: "")
         if let value = parseGoInt(plain) {
             switch value {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Go's `fmt` as templates use it: `print`, `println`, `printf`, and the printing of an action's value.
 enum GoFormat {
     // MARK: %v
@@ -33,9 +35,20 @@ enum GoFormat {
         }
     }
 
-    /// Byte order, as Go sorts strings.
+    /// Byte order, as Go sorts strings (memcmp on the UTF-8 storage when it is contiguous).
     static func goLess(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                    let order = memcmp(px, py, common)
+                    if order != 0 { return order < 0 }
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     /// `fmt.Sprint`: operands printed with `%v`; a space between two operands when neither is a string.

@@ -2,6 +2,7 @@
 enum GoPath {
     static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isClean(path) { return path }
         let rooted = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -19,6 +20,25 @@ enum GoPath {
         let joined = parts.joined(separator: "/")
         if rooted { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// True when `clean` would return `path` unchanged: no empty, `.` or `..` element and no trailing `/`.
+    private static func isClean(_ path: String) -> Bool {
+        if path == "/" { return true }
+        var length = 0
+        var dots = 0
+        for (index, byte) in path.utf8.enumerated() {
+            if byte == UInt8(ascii: "/") {
+                if index == 0 { continue }
+                if length == 0 || (length == dots && length <= 2) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return length > 0 && !(length == dots && length <= 2)
     }
 
     static func base(_ path: String) -> String {

@@ -8,7 +8,7 @@ public struct StoreView: Sendable {
     /// - Parameter pairs: key to value; keys are taken as they are (confd does not normalise them).
     public init(_ pairs: [String: String]) {
         self.index = pairs
-        self.pairs = pairs.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { ($0.key, $0.value) }
+        self.pairs = pairs.map { ($0.key, $0.value) }.sorted { GoFormat.goLess($0.key, $1.key) }
     }
 
     /// The value at exactly `key`, or `nil`.
@@ -20,10 +20,9 @@ public struct StoreView: Sendable {
     private func lowerBound(_ prefix: String) -> Int {
         var low = 0
         var high = pairs.count
-        let target = prefix.utf8
         while low < high {
             let middle = (low + high) / 2
-            if pairs[middle].key.utf8.lexicographicallyPrecedes(target) { low = middle + 1 } else { high = middle }
+            if GoFormat.goLess(pairs[middle].key, prefix) { low = middle + 1 } else { high = middle }
         }
         return low
     }
