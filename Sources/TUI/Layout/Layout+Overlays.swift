@@ -24,7 +24,7 @@ extension Layout {
                 lines: [
                     ("Remove \(key) (\(address)) from the store?", .overlay),
                     ("nginx will be re-rendered and reloaded without it.", .dim), ("", .overlay), ("", .overlay),
-                    ("y removes it · Enter presses the focused button · any other key keeps it", .dim),
+                    ("y removes · Enter presses the focused button · other keys keep it", .dim),
                 ], scroll: 0, width: 70, &frame, theme: theme)
             let y = rect.y + 3
             let cancel = confirmFocused ? "  [ Cancel ]  " : "\(theme.focusMark) [ Cancel ]  "

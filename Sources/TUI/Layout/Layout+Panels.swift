@@ -15,9 +15,9 @@ extension Layout {
                 title += " \(view.resource)" + (view.isBlockOnly ? "" : " (whole file)")
                 let added = view.lines.filter { $0.mark == .added }.count
                 let changed = view.lines.filter { $0.mark == .changed }.count
-                if added + changed + view.removedCount > 0 {
-                    title += " +\(added) ~\(changed) \(context.theme.removedMark)\(view.removedCount)"
-                }
+                if added > 0 { title += " +\(added)" }
+                if changed > 0 { title += " ~\(changed)" }
+                if view.removedCount > 0 { title += " \(context.theme.removedMark)\(view.removedCount)" }
             }
         case .reloads:
             title += " (\(state.snapshot.history.count))"
@@ -48,7 +48,7 @@ extension Layout {
         let backends = state.snapshot.backends
         let showShare = rect.width >= 56
         let shareWidth = showShare ? 5 : 0
-        let healthWidth = 9
+        let healthWidth = 10
         let ttlWidth = 4
         let addressWidth = min(21, max(10, (rect.width - 4) / 3))
         let keyWidth = max(4, rect.width - 2 - addressWidth - ttlWidth - healthWidth - shareWidth - (showShare ? 4 : 3))

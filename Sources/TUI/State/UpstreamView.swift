@@ -44,13 +44,15 @@ public struct UpstreamView: Sendable, Hashable {
         let marks = Self.marks(old: old, new: new)
         let block = Self.upstreamBlock(new)
         let range = block ?? 0..<new.count
+        // In the block view, lines a template left blank carry nothing; the whole-file view keeps them.
+        let shown = range.filter { block == nil || !new[$0].allSatisfy { $0 == " " || $0 == "\t" } }
         let newSet = Set(new)
         let indent =
             range.filter { !new[$0].allSatisfy { $0 == " " } }
             .map { new[$0].prefix(while: { $0 == " " }).count }.min() ?? 0
         self.init(
             resource: status.name, dest: status.dest, isBlockOnly: block != nil,
-            lines: range.map { Line(mark: marks[$0], text: String(new[$0].dropFirst(min(indent, new[$0].count)))) },
+            lines: shown.map { Line(mark: marks[$0], text: String(new[$0].dropFirst(min(indent, new[$0].count)))) },
             removedCount: old.filter { !newSet.contains($0) }.count)
     }
 
