@@ -39,7 +39,13 @@ public struct TemplateResource: Sendable, Hashable {
     public func view(of pairs: [String: String]) -> [String: String] {
         let prefixes = storeKeys
         var view: [String: String] = [:]
+        view.reserveCapacity(pairs.count)
         for (key, value) in pairs where prefixes.contains(where: { key.hasPrefix($0) }) {
+            // With the root prefix a clean key is its own view key; skip the string surgery.
+            if prefix == "/", GoPath.isClean(key), key.hasPrefix("/") {
+                view[key] = value
+                continue
+            }
             let trimmed = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
             view[GoPath.join("/", trimmed)] = value
         }

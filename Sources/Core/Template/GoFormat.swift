@@ -37,10 +37,8 @@ enum GoFormat {
 
     /// Byte order, as Go sorts strings (memcmp on the UTF-8 storage when it is contiguous).
     static func goLess(_ a: String, _ b: String) -> Bool {
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
                 let common = min(x.count, y.count)
                 if common > 0, let px = x.baseAddress, let py = y.baseAddress {
                     let order = memcmp(px, py, common)
@@ -49,6 +47,8 @@ enum GoFormat {
                 return x.count < y.count
             }
         }
+        if let result = fast ?? nil { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// `fmt.Sprint`: operands printed with `%v`; a space between two operands when neither is a string.

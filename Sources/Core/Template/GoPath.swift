@@ -23,7 +23,7 @@ enum GoPath {
     }
 
     /// True when `clean` would return `path` unchanged: no empty, `.` or `..` element and no trailing `/`.
-    private static func isClean(_ path: String) -> Bool {
+    static func isClean(_ path: String) -> Bool {
         if path == "/" { return true }
         var length = 0
         var dots = 0

@@ -1,45 +1,36 @@
-/// What a template sees of the store: one resource's keys (already prefix-stripped and filtered by the
-/// engine), sorted by key in byte order so that `gets`, `ls` and `lsdir` need no sorting per call.
+/// What a template sees of the store: one resource's keys, already prefix-stripped and filtered by the engine.
+///
+/// Functions scan the keys and sort only what matched, so building a view costs no sort of the whole store.
 public struct StoreView: Sendable {
-    /// Keys in byte order, each with its value.
-    public let pairs: [(key: String, value: String)]
     private let index: [String: String]
 
     /// - Parameter pairs: key to value; keys are taken as they are (confd does not normalise them).
     public init(_ pairs: [String: String]) {
         self.index = pairs
-        self.pairs = pairs.map { ($0.key, $0.value) }.sorted { GoFormat.goLess($0.key, $1.key) }
+    }
+
+    /// Every key in byte order, each with its value.
+    public var pairs: [(key: String, value: String)] {
+        index.map { ($0.key, $0.value) }.sorted { GoFormat.goLess($0.key, $1.key) }
     }
 
     /// The value at exactly `key`, or `nil`.
     public func value(for key: String) -> String? { index[key] }
 
-    public var count: Int { pairs.count }
+    public var count: Int { index.count }
 
-    /// Index of the first key not below `prefix` in byte order.
-    private func lowerBound(_ prefix: String) -> Int {
-        var low = 0
-        var high = pairs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if GoFormat.goLess(pairs[middle].key, prefix) { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    /// The pairs whose key starts with `prefix`, in key order.
-    func withPrefix(_ prefix: String) -> ArraySlice<(key: String, value: String)> {
-        guard !prefix.isEmpty else { return pairs[...] }
-        let start = lowerBound(prefix)
-        var end = start
-        while end < pairs.count && pairs[end].key.utf8.starts(with: prefix.utf8) { end += 1 }
-        return pairs[start..<end]
+    /// The pairs whose key starts with `prefix`, in no particular order.
+    func withPrefix(_ prefix: String) -> [(key: String, value: String)] {
+        guard !prefix.isEmpty else { return index.map { ($0.key, $0.value) } }
+        var result: [(key: String, value: String)] = []
+        for (key, value) in index where key.hasPrefix(prefix) { result.append((key, value)) }
+        return result
     }
 
     /// Pairs whose key matches the Go `path.Match` pattern, in key order.
     /// - Throws: `EvalError("syntax error in pattern")` for a malformed pattern when there is any key to test.
     func matching(_ pattern: String) throws -> [(key: String, value: String)] {
-        guard !pairs.isEmpty else { return [] }
+        guard !index.isEmpty else { return [] }
         do {
             _ = try GoPath.match(pattern, "")
         } catch {
@@ -51,7 +42,7 @@ public struct StoreView: Sendable {
         for pair in withPrefix(literal) where (try? GoPath.match(pattern, pair.key)) == true {
             result.append(pair)
         }
-        return result
+        return result.sorted { GoFormat.goLess($0.key, $1.key) }
     }
 
     /// confd's `ls`: sorted unique names of the direct children of `path` (and its own name when `path` is also
@@ -89,7 +80,7 @@ public struct StoreView: Sendable {
     }
 
     /// Keys that can be under `path`: those starting with its cleaned form.
-    private func candidates(_ path: String) -> ArraySlice<(key: String, value: String)> {
+    private func candidates(_ path: String) -> [(key: String, value: String)] {
         let cleaned = GoPath.clean(path)
         let literal = path.hasPrefix(cleaned) ? cleaned : ""
         return withPrefix(literal == "/" ? "/" : literal)

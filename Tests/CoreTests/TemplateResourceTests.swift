@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite struct TemplateResourceTests {
+    let dir = TempDirectory()
+
+    init() {
+        try! FileManager.default.createDirectory(atPath: dir.file("conf.d/sub"), withIntermediateDirectories: true)
+    }
+
+    func load(prefix: String? = nil) throws -> ResourceLoader.Result {
+        try ResourceLoader.load(confdir: dir.path, prefix: prefix)
+    }
+
+    @Test func everyConfdFieldIsRead() throws {
+        dir.write(
+            "conf.d/nginx.toml",
+            """
+            [template]
+            src = "nginx.tmpl"
+            dest = "/etc/nginx/nginx.conf"
+            keys = ["/test", "/other"]
+            prefix = "app"
+            mode = "0640"
+            uid = 0
+            gid = 0
+            check_cmd = "nginx -t -c {{.src}}"
+            reload_cmd = "nginx -s reload"
+            """)
+        let resource = try #require(try load().resources.first)
+        #expect(resource.name == "nginx.toml")
+        #expect(resource.source == dir.file("templates/nginx.tmpl"))
+        #expect(resource.sourceDisplayName == "templates/nginx.tmpl")
+        #expect(resource.storeKeys == ["/app/test", "/app/other"])
+        #expect(resource.mode == 0o640)
+        #expect(resource.uid == 0 && resource.gid == 0)
+        #expect(resource.checkCommand == "nginx -t -c {{.src}}")
+        #expect(resource.reloadCommand == "nginx -s reload")
+        #expect(!resource.valuesMustBeAddresses)
+    }
+
+    @Test func modeIsOctalEvenWithoutALeadingZero() throws {
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nmode = \"644\"\n")
+        #expect(try load().resources.first?.mode == 0o644)
+    }
+
+    @Test func resourcesAreFoundRecursivelyInLexicalOrder() throws {
+        dir.write("conf.d/sub/b.toml", "[template]\nsrc = \"b\"\ndest = \"/tmp/b\"\n")
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\n")
+        dir.write("conf.d/notes.txt", "not a resource")
+        #expect(try load().resources.map(\.name) == ["a.toml", "sub/b.toml"])
+    }
+
+    @Test func theViewFollowsConfdsPlainStringSemantics() throws {
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nprefix = \"/prod\"\nkeys = [\"/\"]\n")
+        let resource = try #require(try load().resources.first)
+        let view = resource.view(of: ["/production/b": "1", "/prod": "2", "/prod/x": "3", "/other": "4"])
+        #expect(view == ["/uction/b": "1", "/": "2", "/x": "3"])
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nkeys = [\"/app/web\"]\n")
+        let plain = try #require(try load().resources.first)
+        #expect(
+            plain.view(of: ["/app/web/a": "1", "/app/webhook": "2", "/app/db": "3"]).keys.sorted() == [
+                "/app/web/a", "/app/webhook",
+            ])
+    }
+
+    @Test func theRunsPrefixReplacesTheResources() throws {
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nprefix = \"/x\"\nkeys = [\"/k\"]\n")
+        #expect(try load(prefix: "/y").resources.first?.storeKeys == ["/y/k"])
+    }
+
+    @Test func unknownFieldsAreWarnedAbout() throws {
+        dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nreload_cdm = \"typo\"\n")
+        let result = try load()
+        #expect(
+            result.warnings.map(\.description) == [
+                "\(dir.file("conf.d/a.toml")): unknown field \"template.reload_cdm\" is ignored"
+            ])
+    }
+
+    @Test func switchboardFields() throws {
+        dir.write(
+            "conf.d/a.toml",
+            "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nvalues = \"host:port\"\nwait = \"10ms:1s\"\ncheck_timeout = 5\nreload_timeout = \"2s\"\n"
+        )
+        let resource = try #require(try load().resources.first)
+        #expect(resource.valuesMustBeAddresses)
+        #expect(resource.wait == WaitPolicy(minimumQuiet: .milliseconds(10), maximumDelay: .seconds(1)))
+        #expect(resource.checkTimeout == .seconds(5))
+        #expect(resource.reloadTimeout == .seconds(2))
+    }
+
+    @Test(arguments: [
+        ("[template]\ndest = \"/tmp/a\"\n", "src is missing"),
+        ("[template]\nsrc = \"a\"\n", "dest is missing"),
+        ("[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nmode = \"rw-r--r--\"\n", "is not an octal file mode"),
+        ("[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nkeys = \"/x\"\n", "keys must be an array of strings"),
+        ("[template]\nsrc = 1\ndest = \"/tmp/a\"\n", "src must be a string"),
+        ("[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nvalues = \"ip\"\n", "values \"ip\" is not known"),
+        ("[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nwait = \"soon\"\n", "wait: invalid duration"),
+        ("[template\nsrc = \"a\"\n", "a.toml:1:"),
+        ("src = \"a\"\n", "no [template] table"),
+    ])
+    func badTomlStopsEverythingNamingTheFile(toml: String, expected: String) {
+        dir.write("conf.d/a.toml", toml)
+        dir.write("conf.d/b.toml", "[template]\nsrc = \"b\"\ndest = \"/tmp/b\"\n")
+        let error = #expect(throws: ResourceError.self) { try load() }
+        #expect(error?.description.contains(expected) == true, "\(error?.description ?? "")")
+        #expect(error?.description.contains("a.toml") == true)
+    }
+
+    @Test func aMissingConfDIsAnError() {
+        let error = #expect(throws: ResourceError.self) { try ResourceLoader.load(confdir: dir.file("nope")) }
+        #expect(error?.description.contains("no such directory") == true)
+    }
+
+    @Test func confdConfigFile() throws {
+        let config = try ConfdConfigFile.parse(
+            """
+            backend = "file"
+            confdir = "/srv/confd"
+            interval = 30
+            nodes = ["http://a:2379"]
+            file = ["keys.yaml"]
+            watch = true
+            log-level = "debug"
+            scheme = "https"
+            """, file: "confd.toml")
+        #expect(config.backend == "file")
+        #expect(config.confdir == "/srv/confd")
+        #expect(config.interval == 30)
+        #expect(config.nodes == ["http://a:2379"])
+        #expect(config.files == ["keys.yaml"])
+        #expect(config.watch == true)
+        #expect(config.logLevel == "debug")
+        #expect(config.ignored == ["scheme"])
+        #expect(throws: ResourceError.self) { try ConfdConfigFile.parse("interval = \"x\"", file: "c.toml") }
+    }
+}
+
+@Suite struct ConfdRunSettingsTests {
+    @Test func flagsWinOverTheConfigFileWhichWinsOverDefaults() throws {
+        var file = ConfdConfigFile()
+        file.backend = "file"
+        file.files = ["from-file.yaml"]
+        file.confdir = "/from/file"
+        file.interval = 30
+        let flags = try ConfdFlags.parse(["-confdir", "/from/flag", "-onetime"])
+        let settings = try ConfdRun.settings(flags: flags, configFile: file)
+        #expect(settings.confdir == "/from/flag")
+        #expect(settings.files == ["from-file.yaml"])
+        #expect(settings.interval == 30)
+        #expect(settings.mode == .onetime)
+    }
+
+    @Test func modes() throws {
+        #expect(
+            try ConfdRun.settings(flags: ConfdFlags.parse(["-backend", "env", "-watch", "-onetime"]), configFile: nil)
+                .mode == .onetime)
+        #expect(
+            try ConfdRun.settings(flags: ConfdFlags.parse(["-backend", "env", "-watch"]), configFile: nil).mode
+                == .watch)
+        #expect(
+            try ConfdRun.settings(flags: ConfdFlags.parse(["-backend", "env"]), configFile: nil).mode
+                == .interval(seconds: 600))
+    }
+
+    @Test(arguments: [
+        (["-backend", "consul"], "backend \"consul\" is not supported"),
+        (["-backend", "file"], "the file backend needs at least one -file"),
+        (["-backend", "env", "-scheme", "https"], "-scheme: only for backends"),
+        (["-backend", "env", "-log-level", "loud"], "for -log-level"),
+        (["-backend", "env", "-wait", "2s:1s"], "-wait"),
+        (["-backend", "env", "-command-timeout", "0"], "-command-timeout"),
+    ])
+    func refusals(arguments: [String], expected: String) throws {
+        let flags = try ConfdFlags.parse(arguments)
+        let error = #expect(throws: ConfdFlagError.self) { try ConfdRun.settings(flags: flags, configFile: nil) }
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+}

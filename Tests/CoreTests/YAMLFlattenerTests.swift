@@ -1,0 +1,99 @@
+import Testing
+
+@testable import Core
+
+@Suite struct YAMLFlattenerTests {
+    func flatten(_ yaml: String) throws -> [String: String] {
+        var pairs: [String: String] = [:]
+        try YAMLFlattener.flatten(yaml, file: "keys.yaml", into: &pairs)
+        return pairs
+    }
+
+    @Test func nestedMapsAndListsFlattenAsConfd() throws {
+        let pairs = try flatten(
+            """
+            test:
+              apache-8001: 127.0.0.1:8001
+            app:
+              servers:
+                - a
+                - b
+                - host: c
+            "/flat/key": v
+            "a//b/../c": cleaned
+            """)
+        #expect(
+            pairs == [
+                "/test/apache-8001": "127.0.0.1:8001", "/app/servers/0": "a", "/app/servers/1": "b",
+                "/app/servers/2/host": "c", "/flat/key": "v", "/a/c": "cleaned",
+            ])
+    }
+
+    @Test(arguments: [
+        ("yes", "true"), ("on", "true"), ("y", "true"), ("True", "true"), ("no", "false"), ("off", "false"),
+        ("N", "false"), ("1.50", "1.5"), ("2.0", "2"), ("0755", "493"), ("0x1F", "31"), ("0o17", "15"),
+        ("0b101", "5"), ("1_000", "1000"), ("+12", "12"), ("-7", "-7"), (".inf", "+Inf"), ("-.Inf", "-Inf"),
+        (".nan", "NaN"), ("1e3", "1000"), ("6.02e23", "602000000000000000000000"), ("08", "8"),
+        ("\"8080\"", "8080"), ("'yes'", "yes"), ("\"\"", ""), ("2001-12-14", "2001-12-14"),
+        ("127.0.0.1:8001", "127.0.0.1:8001"), ("1.2.3", "1.2.3"), ("0x", "0x"), ("abc", "abc"),
+        ("9223372036854775807", "9223372036854775807"), ("-9223372036854775808", "-9223372036854775808"),
+    ])
+    func scalarsPrintAsGoPrintsTheDecodedValue(yaml: String, expected: String) throws {
+        #expect(try flatten("k: \(yaml)") == ["/k": expected])
+    }
+
+    @Test(arguments: ["~", "null", "Null", "NULL", ""])
+    func nullsRemoveTheKey(yaml: String) throws {
+        #expect(try flatten("k: \(yaml)\nother: x") == ["/other": "x"])
+    }
+
+    @Test func integersAboveInt64AreDroppedAsConfdDrops() throws {
+        #expect(try flatten("k: 18446744073709551615\nj: 1") == ["/j": "1"])
+    }
+
+    @Test func laterFilesOverrideEarlierKeys() throws {
+        var pairs: [String: String] = [:]
+        try YAMLFlattener.flatten("a: 1\nb: 2", file: "one.yaml", into: &pairs)
+        try YAMLFlattener.flatten("a: 3", file: "two.yaml", into: &pairs)
+        #expect(pairs == ["/a": "3", "/b": "2"])
+    }
+
+    @Test func mergeKeysAreApplied() throws {
+        let pairs = try flatten(
+            """
+            defaults: &d
+              port: 80
+              host: x
+            web:
+              <<: *d
+              host: z
+            """)
+        #expect(pairs["/web/port"] == "80")
+        #expect(pairs["/web/host"] == "z")
+    }
+
+    @Test func aNonStringKeyIsAClearErrorNotACrash() {
+        let error = #expect(throws: YAMLError.self) { try flatten("app:\n  1: x\n") }
+        #expect(error?.description.hasPrefix("keys.yaml:2:3: map key \"1\" is not a string") == true)
+        #expect(error?.description.contains("quote it") == true)
+        let boolKey = #expect(throws: YAMLError.self) { try flatten("yes: x\n") }
+        #expect(boolKey?.description.contains("a boolean") == true)
+    }
+
+    @Test func malformedYAMLNamesFileLineAndColumn() {
+        let error = #expect(throws: YAMLError.self) { try flatten("a: [1, 2\nb: c\n") }
+        #expect(error?.description.hasPrefix("keys.yaml:") == true)
+        let tabs = #expect(throws: YAMLError.self) { try flatten("a:\n\t- b\n") }
+        #expect(tabs?.description.hasPrefix("keys.yaml:2:") == true)
+    }
+
+    @Test func aTopLevelListIsRefused() {
+        let error = #expect(throws: YAMLError.self) { try flatten("- a\n- b\n") }
+        #expect(error?.description == "keys.yaml:1:1: the top level must be a mapping of keys, found a sequence")
+    }
+
+    @Test func anEmptyDocumentHasNoKeys() throws {
+        #expect(try flatten("") == [:])
+        #expect(try flatten("# only a comment\n") == [:])
+    }
+}
