@@ -3,9 +3,6 @@ import Logging
 import ServiceLifecycle
 
 extension ConfdRun {
-    /// Opens an etcd store for the run; set by the etcd store's code so this file does not depend on it.
-    nonisolated(unsafe) public static var etcdStoreFactory: (@Sendable (Settings) throws -> any KeyValueStore)?
-
     /// Runs `switchboard run ARGS` and returns the exit status: 0 on success, 1 when a resource failed (with
     /// `-onetime`) or the run could not start, 2 for a command line confd would refuse too.
     public static func main(arguments: [String]) async -> Int32 {
@@ -56,10 +53,13 @@ extension ConfdRun {
         case "file": return FileStore(paths: settings.files, filter: settings.filter)
         case "env": return EnvStore()
         default:
-            guard let factory = etcdStoreFactory else {
-                throw ConfdFlagError("the etcd backend is not available in this build")
+            if settings.clientCert != nil || settings.clientKey != nil || settings.clientCAKeys != nil {
+                throw ConfdFlagError("-client-cert/-client-key/-client-ca-keys: TLS to etcd is not supported yet")
             }
-            return try factory(settings)
+            let nodes = (settings.nodes.isEmpty ? ["http://127.0.0.1:2379"] : settings.nodes).map { node in
+                node.contains("://") ? node : "http://" + node
+            }
+            return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password)
         }
     }
 
