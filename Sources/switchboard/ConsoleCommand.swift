@@ -10,8 +10,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "Watch the store and open the operator console: backends, upstream, reloads, probe.")
 
-    @Option(help: "The store: etcd://HOST:PORT, file:///PATH/keys.yaml (or a plain path), or env:.")
-    var store = "etcd://127.0.0.1:2379"
+    @Option(help: "The store: etcd://HOST:PORT, file:PATH or env: (default: SWITCHBOARD_STORE, or the demo's).")
+    var store: String?
 
     @Option(help: "confd's configuration directory (conf.d/ and templates/).")
     var confdir = "/etc/confd"
@@ -39,14 +39,20 @@ struct ConsoleCommand: AsyncParsableCommand {
             return
         }
         let loaded = try ResourceLoader.load(confdir: confdir)
-        let keyValueStore = try Self.openStore(store)
+        let keyValueStore = try StoreURL.parse(CLIStore.url(store)).open()
         // The terminal belongs to the console: the engine must not log onto it.
         let logger = Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
-        if probe != nil {
-            FileHandle.standardError.write(Data("switchboard console: --probe is not wired yet; p will say so\n".utf8))
+        let prefix = backendPrefix
+        var probeRun: (@Sendable () async throws -> ProbeReport)?
+        if let url = probe {
+            probeRun = {
+                let registered = Array(try await keyValueStore.snapshot(prefixes: [prefix]).pairs.values)
+                return try await Prober(url: url, requests: 100, concurrency: 4).run(registered: registered)
+            }
         }
         let configuration = EngineConfiguration(
-            resources: loaded.resources.map { ResourcePlan($0) }, mode: .watch, backendPrefix: backendPrefix)
+            resources: loaded.resources.map { ResourcePlan($0) }, mode: .watch, backendPrefix: backendPrefix,
+            probe: probeRun)
         let engine = Engine(configuration: configuration, store: keyValueStore, logger: logger)
         let engineTask = Task { try await engine.run() }
         defer { engineTask.cancel() }
@@ -56,19 +62,5 @@ struct ConsoleCommand: AsyncParsableCommand {
             engine: engine, options: ConsoleOptions(readOnly: readonly, theme: theme, backendPrefix: backendPrefix))
         engineTask.cancel()
         _ = await engineTask.result
-    }
-
-    /// Opens the store a `--store` URL names.
-    static func openStore(_ url: String) throws -> any KeyValueStore {
-        if url == "env:" || url == "env" { return EnvStore() }
-        if url.hasPrefix("file://") { return FileStore(paths: [String(url.dropFirst("file://".count))]) }
-        if url.hasPrefix("etcd://") || url.hasPrefix("http://") || url.hasPrefix("https://") {
-            let node = url.hasPrefix("etcd://") ? "http://" + url.dropFirst("etcd://".count) : url
-            let settings = try ConfdRun.settings(
-                flags: ConfdFlags.parse(["-backend", "etcd", "-node", node]), configFile: nil)
-            return try ConfdRun.store(for: settings)
-        }
-        if !url.contains("://") { return FileStore(paths: [url]) }
-        throw ValidationError("--store \(url): expected etcd://HOST:PORT, file:///PATH, a path, or env:")
     }
 }

@@ -28,7 +28,10 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard.demo")
         var face: (@Sendable (Engine) async throws -> Void)?
         if !headless {
-            face = { @Sendable engine in try await Console.run(engine: engine, options: ConsoleOptions()) }
+            let theme = Theme.detect(environment: ProcessInfo.processInfo.environment, noColor: false, ascii: false)
+            face = { @Sendable engine in
+                try await Console.run(engine: engine, options: ConsoleOptions(theme: theme))
+            }
         }
         let faceValue = face
         let demo = try DemoSupervisor(
