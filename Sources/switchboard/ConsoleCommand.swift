@@ -39,7 +39,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             return
         }
         let loaded = try ResourceLoader.load(confdir: confdir)
-        let keyValueStore = try StoreURL.parse(CLIStore.url(store)).open()
+        let keyValueStore = try StoreURL.parse(CLIStore.url(store)).openStore()
         // The terminal belongs to the console: the engine must not log onto it.
         let logger = Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
         let prefix = backendPrefix
