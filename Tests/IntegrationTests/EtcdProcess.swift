@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A private etcd member for one test: free loopback ports, a temp data dir, stopped by `stop()`.
+final class EtcdProcess: @unchecked Sendable {
+    static let binary = "/usr/bin/etcd"
+    let name: String
+    let clientPort: Int
+    let peerPort: Int
+    let dataDir: URL
+    let cluster: String
+    private var process: Process?
+
+    var endpoint: String { "http://127.0.0.1:\(clientPort)" }
+
+    /// `nil` when etcd is not installed (a test failure when CI=true).
+    static func available() -> Bool {
+        if FileManager.default.isExecutableFile(atPath: binary) { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("etcd is not installed at \(binary); CI requires it")
+        } else {
+            print("skipping: etcd is not installed at \(binary)")
+        }
+        return false
+    }
+
+    init(
+        name: String = "t", clientPort: Int = EtcdProcess.freePort(), peerPort: Int = EtcdProcess.freePort(),
+        cluster: String? = nil
+    ) {
+        self.name = name
+        self.clientPort = clientPort
+        self.peerPort = peerPort
+        self.cluster = cluster ?? "\(name)=http://127.0.0.1:\(peerPort)"
+        dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("etcd-\(UUID().uuidString)")
+    }
+
+    func start(wait: Bool = true) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = [
+            "--name", name, "--data-dir", dataDir.path,
+            "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+            "--listen-peer-urls", "http://127.0.0.1:\(peerPort)",
+            "--initial-advertise-peer-urls", "http://127.0.0.1:\(peerPort)",
+            "--initial-cluster", cluster,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        if wait { try await waitReady() }
+    }
+
+    func waitReady() async throws {
+        for _ in 0..<200 {
+            var request = HTTPClientRequest(url: endpoint + "/v3/kv/range")
+            request.method = .POST
+            request.body = .bytes(.init(string: #"{"key":"AA=="}"#))
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                response.status == .ok
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw EtcdTestError(message: "etcd on \(endpoint) did not become ready")
+    }
+
+    /// SIGKILL, keeping the data dir for a restart.
+    func kill() {
+        guard let process else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    func stop() {
+        kill()
+        try? FileManager.default.removeItem(at: dataDir)
+    }
+
+    /// Sends a raw gateway request (for compaction in tests).
+    func post(_ path: String, _ json: String) async throws {
+        var request = HTTPClientRequest(url: endpoint + path)
+        request.method = .POST
+        request.body = .bytes(.init(string: json))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        _ = try await response.body.collect(upTo: 1 << 20)
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct EtcdTestError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

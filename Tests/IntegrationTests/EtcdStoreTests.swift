@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+/// Next update from a stream that is not a `.connection` change.
+private func nextData(
+    _ iterator: inout AsyncThrowingStream<StoreUpdate, Error>.AsyncIterator
+) async throws -> StoreUpdate? {
+    while let update = try await iterator.next() {
+        if case .connection = update { continue }
+        return update
+    }
+    return nil
+}
+
+@Suite(.serialized) struct EtcdStoreTests {
+    @Test func putRangePagingAtOneRevisionAndList() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = EtcdStore(endpoints: [etcd.endpoint], pageSize: 2)
+        for index in 0..<5 { try await store.put("/test/k\(index)", "v\(index)", lease: nil) }
+        try await store.put("/other/x", "y", lease: nil)
+        let snapshot = try await store.snapshot(prefixes: ["/test/", "/other/"])
+        #expect(snapshot.pairs.count == 6)
+        #expect(snapshot.pairs["/test/k4"] == "v4")
+        let lease = try await store.grantLease(ttl: 30)
+        try await store.put("/test/leased", "127.0.0.1:8001", lease: lease)
+        let listed = try await store.list(prefix: "/test/leased")
+        #expect(listed.count == 1)
+        #expect(listed.first?.lease == lease)
+        #expect((listed.first?.ttlRemaining ?? 0) > 0)
+        try await store.delete("/test/k0")
+        #expect(try await store.snapshot(prefixes: ["/test/k0"]).pairs.isEmpty)
+    }
+
+    @Test func watchFromRevisionSurvivesRestartAndResyncsAfterCompaction() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = EtcdStore(endpoints: [etcd.endpoint])
+        try await store.put("/test/a", "1", lease: nil)
+        let start = try await store.snapshot(prefixes: ["/test/"])
+        try await store.put("/test/b", "2", lease: nil)
+        try await store.put("/elsewhere", "no", lease: nil)
+        var iterator = store.updates(prefixes: ["/test/"], after: start.revision).makeAsyncIterator()
+        guard case .events(let events, _) = try await nextData(&iterator) else {
+            Issue.record("expected events")
+            return
+        }
+        #expect(events == [.put(key: "/test/b", value: "2")])
+
+        etcd.kill()
+        try await etcd.start()
+        try await store.put("/test/c", "3", lease: nil)
+        guard case .events(let after, _) = try await nextData(&iterator) else {
+            Issue.record("expected events after restart")
+            return
+        }
+        #expect(after == [.put(key: "/test/c", value: "3")])
+
+        // A new watch from a compacted revision resyncs.
+        let current = try await store.snapshot(prefixes: ["/test/"]).revision
+        try await store.put("/test/d", "4", lease: nil)
+        try await etcd.post("/v3/kv/compaction", #"{"revision":"\#(current + 1)","physical":true}"#)
+        var second = store.updates(prefixes: ["/test/"], after: 1).makeAsyncIterator()
+        guard case .resync(let snapshot) = try await nextData(&second) else {
+            Issue.record("expected a resync")
+            return
+        }
+        #expect(snapshot.pairs == ["/test/a": "1", "/test/b": "2", "/test/c": "3", "/test/d": "4"])
+    }
+
+    @Test func leaseExpiresAndKeepAliveOfExpiredLeaseThrows() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = EtcdStore(endpoints: [etcd.endpoint])
+        let lease = try await store.grantLease(ttl: 2)
+        try await store.put("/test/gone", "127.0.0.1:1", lease: lease)
+        #expect(try await store.keepAlive(lease) > 0)
+        var gone = false
+        for _ in 0..<100 where !gone {
+            try await Task.sleep(for: .milliseconds(100))
+            gone = try await store.snapshot(prefixes: ["/test/gone"]).pairs.isEmpty
+        }
+        #expect(gone)
+        await #expect(throws: EtcdLeaseExpired.self) { _ = try await store.keepAlive(lease) }
+    }
+
+    @Test func failsOverToAnotherClusterMember() async throws {
+        guard EtcdProcess.available() else { return }
+        let names = ["a", "b", "c"]
+        let peers = names.map { _ in EtcdProcess.freePort() }
+        let cluster = zip(names, peers).map { "\($0)=http://127.0.0.1:\($1)" }.joined(separator: ",")
+        let members = zip(names, peers).map { EtcdProcess(name: $0, peerPort: $1, cluster: cluster) }
+        for member in members { try await member.start(wait: false) }
+        defer { members.forEach { $0.stop() } }
+        for member in members { try await member.waitReady() }
+        let store = EtcdStore(endpoints: members.map(\.endpoint))
+        try await store.put("/test/x", "1", lease: nil)
+        members[0].kill()
+        try await store.put("/test/y", "2", lease: nil)
+        #expect(try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/x": "1", "/test/y": "2"])
+    }
+}
