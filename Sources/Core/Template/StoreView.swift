@@ -39,6 +39,14 @@ public struct StoreView: Sendable {
         // Only keys starting with the pattern's literal prefix can match.
         let literal = String(pattern.prefix { $0 != "*" && $0 != "?" && $0 != "[" && $0 != "\\" })
         var result: [(key: String, value: String)] = []
+        if pattern.utf8.count == literal.utf8.count + 1, pattern.hasSuffix("*") {
+            // `literal*`, the common case (`/test/*`): the rest of the key must not cross a `/`.
+            let start = literal.utf8.count
+            for pair in withPrefix(literal) where !pair.key.utf8.dropFirst(start).contains(UInt8(ascii: "/")) {
+                result.append(pair)
+            }
+            return result.sorted { GoFormat.goLess($0.key, $1.key) }
+        }
         for pair in withPrefix(literal) where (try? GoPath.match(pattern, pair.key)) == true {
             result.append(pair)
         }
