@@ -21,7 +21,16 @@ public struct AddForm: Sendable, Hashable {
 
     /// The change this form describes, or a sentence saying what is wrong with it.
     public func validated(prefix: String) -> Result<BackendChange, AddFormError> {
-        let trimmedKey = key.trimmingCharacters(in: .whitespaces)
+        var trimmedKey = key.trimmingCharacters(in: .whitespaces)
+        // The field starts with the prefix; an operator who types the whole key (`/test/apache-9100`, or
+        // `test/apache-9100`) means that key, not one nested under the prefix again.
+        if trimmedKey.hasPrefix(prefix) {
+            var rest = String(trimmedKey.dropFirst(prefix.count))
+            while rest.hasPrefix("/") { rest.removeFirst() }
+            let bare = prefix.hasPrefix("/") ? String(prefix.dropFirst()) : prefix
+            if !bare.isEmpty, rest.hasPrefix(bare) { rest.removeFirst(bare.count) }
+            trimmedKey = prefix + rest
+        }
         if trimmedKey.count <= prefix.count || !trimmedKey.hasPrefix(prefix) {
             return .failure(AddFormError(message: "key must be a name under \(prefix), e.g. \(prefix)apache-8001"))
         }
