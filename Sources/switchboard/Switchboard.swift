@@ -9,7 +9,8 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "A confd-compatible control plane for nginx: watch a store, render, check, swap, reload.",
         version: SwitchboardVersion.current,
         subcommands: [
-            RunCommand.self, HelloCommand.self, ProbeCommand.self, DemoCommand.self, ConsoleCommand.self,
+            RunCommand.self, DemoCommand.self, ConsoleCommand.self, RegisterCommand.self, DeregisterCommand.self,
+            BackendsCommand.self, HelloCommand.self, ProbeCommand.self,
         ]
     )
 }

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// `switchboard register`: the article's "better way": a watchdog beside a backend that keeps its key alive under a
+/// lease while it is healthy, and lets it drop out when it is not (or when this process dies).
+struct RegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register KEY = ADDR under a lease and keep it alive while the backend is healthy.")
+
+    @Argument(help: "The key, e.g. /test/apache-8001.") var key: String
+    @Argument(help: "The backend's HOST:PORT (IPv4, [IPv6] or a DNS name).") var address: String
+    @Option(help: "Store URL: etcd://HOST:PORT[,HOST:PORT] or file:PATH (default: SWITCHBOARD_STORE).")
+    var store: String?
+    @Option(help: "Lease TTL in seconds.") var ttl: Int = 10
+    @Option(help: "Health check URL (GET; 2xx is healthy). Without it the backend counts as healthy.")
+    var healthURL: String?
+    @Option(help: "Seconds between health checks.") var healthInterval: Double = 5
+    @Option(help: "Failed checks in a row before the key is removed.") var healthFailures: Int = 3
+
+    func validate() throws {
+        guard key.hasPrefix("/"), key.count > 1, !key.contains(where: \.isWhitespace) else {
+            throw ValidationError("key \"\(key)\" must start with / and contain no spaces")
+        }
+        guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
+        guard healthInterval > 0 else { throw ValidationError("--health-interval must be above 0") }
+        guard healthFailures >= 1 else { throw ValidationError("--health-failures must be at least 1") }
+        do {
+            _ = try BackendAddress(parsing: address)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func run() async throws {
+        let parsed = try BackendAddress(parsing: address)
+        let writable = try CLIStore.open(store)
+        let registration = Registration(
+            store: writable, key: key, address: parsed, ttl: ttl, healthURL: healthURL,
+            healthInterval: .milliseconds(Int64(healthInterval * 1000)), failureThreshold: healthFailures)
+        print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(ttl)s); Ctrl-C deregisters")
+        let task = Task { await registration.run() }
+        await CLISignals.wait()
+        task.cancel()
+        await task.value
+        print("deregistered \(key)")
+    }
+}
+
+/// `switchboard deregister KEY`.
+struct DeregisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deregister", abstract: "Remove KEY from the store.")
+
+    @Argument(help: "The key, e.g. /test/apache-8001.") var key: String
+    @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
+
+    func run() async throws {
+        let writable = try CLIStore.open(store)
+        try await writable.delete(key)
+        print("deregistered \(key) from \(writable.displayName)")
+    }
+}
+
+/// `switchboard backends [PREFIX]`: what is registered, with the TTL left on each lease.
+struct BackendsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backends", abstract: "List registered backends: key, address, lease TTL left.")
+
+    @Argument(help: "Key prefix.") var prefix: String = "/test/"
+    @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
+    @Flag(help: "One JSON array of {key, address, ttl}.") var json = false
+
+    func run() async throws {
+        let entries = try await CLIStore.open(store).list(prefix: prefix)
+        if json {
+            let objects: [[String: Any]] = entries.map { entry in
+                ["key": entry.key, "address": entry.value, "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull()]
+            }
+            let data = try JSONSerialization.data(
+                withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let width = max(3, entries.map(\.key.count).max() ?? 0)
+        let addressWidth = max(7, entries.map(\.value.count).max() ?? 0)
+        func pad(_ text: String, _ count: Int) -> String {
+            text + String(repeating: " ", count: max(0, count - text.count))
+        }
+        print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  TTL")
+        for entry in entries {
+            let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
+            print(pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + ttl)
+        }
+    }
+}
