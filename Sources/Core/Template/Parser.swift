@@ -164,34 +164,29 @@ struct Parser {
     }
 
     private mutating func parseTemplateCall() throws -> Node {
-        let keyword = next()
-        let nameToken = next()
-        guard nameToken.kind == .string || nameToken.kind == .rawString else {
-            throw error("unexpected \(describe(nameToken)) in template clause", at: nameToken)
-        }
-        let called = try unquote(nameToken)
-        var pipeline: Pipeline?
-        if current.kind != .rightDelim {
-            pipeline = try parsePipeline(context: "template clause", allowDeclarations: false, start: keyword)
-        } else {
-            _ = next()
-        }
+        let (keyword, called, pipeline) = try parseNameAndPipeline(clause: "template clause")
         return .template(name: called, pipeline: pipeline, position: position(keyword))
     }
 
-    private mutating func parseBlock() throws -> Node {
+    /// `"name" [pipeline]}}` after `template` or `block`.
+    private mutating func parseNameAndPipeline(clause: String) throws -> (Token, String, Pipeline?) {
         let keyword = next()
         let nameToken = next()
         guard nameToken.kind == .string || nameToken.kind == .rawString else {
-            throw error("unexpected \(describe(nameToken)) in block clause", at: nameToken)
+            throw error("unexpected \(describe(nameToken)) in \(clause)", at: nameToken)
         }
         let called = try unquote(nameToken)
         var pipeline: Pipeline?
         if current.kind != .rightDelim {
-            pipeline = try parsePipeline(context: "block clause", allowDeclarations: false, start: keyword)
+            pipeline = try parsePipeline(context: clause, allowDeclarations: false, start: keyword)
         } else {
             _ = next()
         }
+        return (keyword, called, pipeline)
+    }
+
+    private mutating func parseBlock() throws -> Node {
+        let (keyword, called, pipeline) = try parseNameAndPipeline(clause: "block clause")
         let savedScopes = scopes
         scopes = [["$"]]
         nesting += 1
