@@ -110,10 +110,9 @@ final class FileWatcher: @unchecked Sendable {
                     continuation.yield(.events(events.sorted { $0.key < $1.key }, revision: revision))
                 }
             } catch {
-                if healthy || true {
-                    healthy = false
-                    continuation.yield(.connection(.unreachable("\(error)")))
-                }
+                // Reported on every failed read, so a second, different mistake is shown too.
+                healthy = false
+                continuation.yield(.connection(.unreachable("\(error)")))
             }
         }
         // Start from the state on disk now, so nothing between the engine's snapshot and this watch is lost.

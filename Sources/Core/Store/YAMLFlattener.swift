@@ -159,27 +159,10 @@ public enum YAMLFlattener {
             negative = body.first == "-"
             body = body.dropFirst()
         }
-        var radix = 10
-        let lower = body.lowercased()
-        if lower.hasPrefix("0x") {
-            radix = 16
-            body = body.dropFirst(2)
-        } else if lower.hasPrefix("0o") {
-            radix = 8
-            body = body.dropFirst(2)
-        } else if lower.hasPrefix("0b") {
-            radix = 2
-            body = body.dropFirst(2)
-        } else if body.count > 1, body.first == "0" {
-            radix = 8
-            body = body.dropFirst()
-        }
-        guard !body.isEmpty, let magnitude = UInt64(body, radix: radix) else { return nil }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return .signed(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
-        }
-        if magnitude <= UInt64(Int64.max) { return .signed(Int64(magnitude)) }
+        let (radix, digits) = GoIntegerLiteral.radixAndDigits(body)
+        guard !digits.isEmpty, let magnitude = UInt64(digits, radix: radix) else { return nil }
+        if let value = GoIntegerLiteral.signed(magnitude, negative: negative) { return .signed(value) }
+        if negative { return nil }
         // ParseUint does not accept a sign, so only unsigned text reaches here.
         return text.first == "+" ? nil : .unsigned(magnitude)
     }

@@ -3,7 +3,6 @@ struct Token: Equatable {
     enum Kind: Equatable {
         case text  // raw text outside actions (already trimmed by trim markers)
         case leftDelim, rightDelim
-        case space  // only recorded as `spaceBefore` on the next token
         case identifier, field, variable, dot
         case string, rawString, char, number
         case bool, nilValue

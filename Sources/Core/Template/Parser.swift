@@ -379,37 +379,18 @@ struct Parser {
             text = text.replacingOccurrences(of: "_", with: "")
         }
         let lower = text.lowercased()
-        var radix = 10
-        var digits = Substring(lower)
-        if lower.hasPrefix("0x") {
-            radix = 16
-            digits = lower.dropFirst(2)
-        } else if lower.hasPrefix("0o") {
-            radix = 8
-            digits = lower.dropFirst(2)
-        } else if lower.hasPrefix("0b") {
-            radix = 2
-            digits = lower.dropFirst(2)
-        } else if lower.count > 1, lower.hasPrefix("0"), lower.allSatisfy({ $0.isNumber }) {
-            radix = 8
-            digits = lower.dropFirst(1)
-        }
+        let (radix, digits) = GoIntegerLiteral.radixAndDigits(Substring(lower))
         let isFloatSyntax =
             radix == 10 ? (lower.contains(".") || lower.contains("e")) : (radix == 16 && lower.contains("p"))
         if !isFloatSyntax {
             guard !digits.isEmpty, let magnitude = UInt64(digits, radix: radix) else {
                 throw error("bad number syntax: \"\(token.text)\"", at: token)
             }
-            if negative {
-                guard magnitude <= UInt64(Int64.max) + 1 else {
-                    throw error("bad number syntax: \"\(token.text)\"", at: token)
-                }
-                return .int(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
+            guard let value = GoIntegerLiteral.signed(magnitude, negative: negative) else {
+                throw error(
+                    negative ? "bad number syntax: \"\(token.text)\"" : "integer overflow: \(token.text)", at: token)
             }
-            guard magnitude <= UInt64(Int64.max) else {
-                throw error("integer overflow: \(token.text)", at: token)
-            }
-            return .int(Int64(magnitude))
+            return .int(value)
         }
         let value: Double?
         if radix == 16 {
