@@ -27,13 +27,15 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
 @Suite struct ApplyPipelineTests {
     let dir = TempDirectory()
 
-    func target(check: String? = nil, reload: String? = nil, mode: UInt32? = nil) -> ApplyTarget {
+    func target(
+        check: String? = nil, reload: String? = nil, mode: UInt32? = nil, checkTimeout: Duration = .seconds(5)
+    ) -> ApplyTarget {
         ApplyTarget(
             name: "nginx.toml", dest: dir.file("nginx.conf"), mode: mode,
             checkCommand: check.map { command in
                 { @Sendable stage in command.replacingOccurrences(of: "SRC", with: stage) }
             },
-            reloadCommand: reload, checkTimeout: .milliseconds(500), reloadTimeout: .seconds(5))
+            reloadCommand: reload, checkTimeout: checkTimeout, reloadTimeout: .seconds(5))
     }
 
     func apply(_ text: String, _ target: ApplyTarget, options: ApplyOptions = .init()) async -> ApplyPipeline.Outcome {
@@ -91,7 +93,7 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
 
     @Test func aHungCheckTimesOutAndLeavesDest() async {
         dir.write("nginx.conf", "old\n")
-        let outcome = await apply("new\n", target(check: "sleep 30"))
+        let outcome = await apply("new\n", target(check: "sleep 30", checkTimeout: .milliseconds(500)))
         #expect(outcome.record.result == .checkFailed)
         #expect(outcome.record.error?.contains("timed out") == true)
         #expect(dir.read("nginx.conf") == "old\n")
