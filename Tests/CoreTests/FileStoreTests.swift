@@ -97,7 +97,7 @@ import Testing
             return
         }
         #expect(events == [.put(key: "/test/b", value: "127.0.0.1:2")])
-        let lease = try await store.grantLease(ttl: 1)
+        let lease = try await store.grantLease(ttl: 2)
         try await store.put("/test/c", "127.0.0.1:3", lease: lease)
         guard case .events(let added, _)? = try await updates.next() else { return }
         #expect(added == [.put(key: "/test/c", value: "127.0.0.1:3")])
