@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import ServiceLifecycle
 
 extension ConfdRun {
@@ -53,13 +54,27 @@ extension ConfdRun {
         case "file": return FileStore(paths: settings.files, filter: settings.filter)
         case "env": return EnvStore()
         default:
-            if settings.clientCert != nil || settings.clientKey != nil || settings.clientCAKeys != nil {
-                throw ConfdFlagError("-client-cert/-client-key/-client-ca-keys: TLS to etcd is not supported yet")
+            let files = EtcdTLSFiles(
+                certificate: settings.clientCert, key: settings.clientKey, ca: settings.clientCAKeys)
+            // A node without a scheme speaks TLS when TLS files are given, like an https:// node.
+            let scheme = files.isEmpty ? "http://" : "https://"
+            let nodes = (settings.nodes.isEmpty ? [scheme + "127.0.0.1:2379"] : settings.nodes).map { node in
+                node.contains("://") ? node : scheme + node
             }
-            let nodes = (settings.nodes.isEmpty ? ["http://127.0.0.1:2379"] : settings.nodes).map { node in
-                node.contains("://") ? node : "http://" + node
+            guard !files.isEmpty else {
+                return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password)
             }
-            return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password)
+            if let plain = nodes.first(where: { !$0.hasPrefix("https://") }) {
+                throw ConfdFlagError(
+                    "-node \(plain): -client-cert, -client-key and -client-ca-keys need https:// nodes")
+            }
+            let tls: TLSConfiguration
+            do {
+                tls = try files.configuration()
+            } catch let error as EtcdTLSError {
+                throw ResourceError("cannot use TLS to etcd: \(error)")
+            }
+            return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password, tls: tls)
         }
     }
 

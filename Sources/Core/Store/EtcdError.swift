@@ -6,8 +6,9 @@ public struct EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
     /// etcd's gRPC code when it sent one (5 = not found, 11 = compacted, 16 = unauthenticated).
     public var code: Int?
 
+    /// - Parameter endpoint: the URL called; a `user:password@` in it is kept as `user:***@`.
     public init(endpoint: String, call: String, reason: String, code: Int? = nil) {
-        self.endpoint = endpoint
+        self.endpoint = StoreURLError.redacted(endpoint)
         self.call = call
         self.reason = reason
         self.code = code

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A store over etcd's v3 JSON gateway: ranges, a streamed watch with failover and resync, and leases.
 ///
@@ -14,20 +15,48 @@ public final class EtcdStore: WritableKeyValueStore {
     private let password: String?
     private let session = EtcdSession()
     private let client: HTTPClient
+    private let tls: TLSConfiguration?
     private let pageSize: Int
 
     /// - Parameters:
-    ///   - endpoints: base URLs (`http://host:port`), tried in order.
+    ///   - endpoints: base URLs (`http://host:port`, or `https://host:port` with `tls`), tried in order.
     ///   - user: with `password`, authenticates through `/v3/auth/authenticate`.
+    ///   - tls: the client configuration for `https://` endpoints (from `EtcdTLSFiles.configuration()`); without it
+    ///     an `https://` endpoint is checked against the system's trust roots and no client certificate is sent.
     ///   - pageSize: keys per range request; big prefixes are read in pages at one revision.
-    public init(endpoints: [String], user: String? = nil, password: String? = nil, pageSize: Int = 1000) {
+    public init(
+        endpoints: [String], user: String? = nil, password: String? = nil, tls: TLSConfiguration? = nil,
+        pageSize: Int = 1000
+    ) {
         self.endpoints = endpoints
         self.user = user
         self.password = password
+        self.tls = tls
         self.pageSize = max(1, pageSize)
+        // One process-wide client: AHC keys its connection pools by the request's TLS configuration, so a TLS store
+        // needs no client of its own (and no shutdown).
         self.client = HTTPClient.shared
-        let hosts = endpoints.map { $0.replacingOccurrences(of: "http://", with: "") }
-        self.displayName = "etcd://" + (user.map { "\($0)@" } ?? "") + hosts.joined(separator: ",")
+        self.displayName = Self.displayName(endpoints: endpoints, user: user)
+    }
+
+    /// `etcd://h:p,…` (`etcds://` when every endpoint is https), with the user but never a password.
+    static func displayName(endpoints: [String], user: String?) -> String {
+        let secure = !endpoints.isEmpty && endpoints.allSatisfy { $0.hasPrefix("https://") }
+        let hosts = endpoints.map { endpoint -> String in
+            var host = Substring(endpoint)
+            if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
+            if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+            return String(host)
+        }
+        return (secure ? "etcds://" : "etcd://") + (user.map { "\($0)@" } ?? "") + hosts.joined(separator: ",")
+    }
+
+    /// A request to `url`, with the store's TLS configuration when it is https.
+    private func request(_ url: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        if let tls, url.hasPrefix("https://") { request.tlsConfiguration = tls }
+        return request
     }
 
     // MARK: Reading
@@ -159,13 +188,19 @@ public final class EtcdStore: WritableKeyValueStore {
                     next = resyncRevision + 1
                     continue
                 case .ended(let reason):
-                    report(.unreachable("the watch on \(endpoint) ended: \(reason)"))
+                    report(.unreachable("the watch on \(StoreURLError.redacted(endpoint)) ended: \(reason)"))
                 }
             } catch is CancellationError {
                 return
+            } catch let error as EtcdError {
+                if Task.isCancelled { return }
+                report(.unreachable("cannot watch: \(error)"))
             } catch {
                 if Task.isCancelled { return }
-                report(.unreachable("cannot watch \(endpoint): \(error)"))
+                report(
+                    .unreachable(
+                        "cannot watch \(StoreURLError.redacted(endpoint)): \(EtcdStore.explain(error, tls: tls != nil))"
+                    ))
             }
             await session.demote(endpoint, of: endpoints)
             failures += 1
@@ -182,8 +217,7 @@ public final class EtcdStore: WritableKeyValueStore {
         let body: [String: Any] = [
             "create_request": ["key": covering.key, "range_end": covering.rangeEnd, "start_revision": String(next)]
         ]
-        var request = HTTPClientRequest(url: endpoint + "/v3/watch")
-        request.method = .POST
+        var request = request(endpoint + "/v3/watch")
         request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: body))))
         if let token = try await token(endpoint: endpoint) { request.headers.add(name: "Authorization", value: token) }
         let response = try await client.execute(request, timeout: .seconds(5))
@@ -223,8 +257,8 @@ public final class EtcdStore: WritableKeyValueStore {
     private func token(endpoint: String) async throws -> String? {
         guard let user, let password else { return nil }
         if let token = await session.token { return token }
-        let url = endpoint + "/v3/auth/authenticate"
-        let data = try await post(url, ["name": user, "password": password], token: nil, call: "authenticate")
+        let data = try await post(
+            endpoint, "/v3/auth/authenticate", ["name": user, "password": password], token: nil, call: "authenticate")
         guard let token = try EtcdWire.decoder.decode(EtcdWire.AuthAnswer.self, from: data).token else {
             throw EtcdError(endpoint: endpoint, call: "authenticate", reason: "etcd returned no token for \(user)")
         }
@@ -241,7 +275,7 @@ public final class EtcdStore: WritableKeyValueStore {
                 while true {
                     do {
                         let token = try await token(endpoint: endpoint)
-                        let data = try await post(endpoint + path, body, token: token, call: path)
+                        let data = try await post(endpoint, path, body, token: token, call: path)
                         await session.prefer(endpoint)
                         return try EtcdWire.decoder.decode(Answer.self, from: data)
                     } catch let error as EtcdError where error.code == 16 && !retriedAuth && user != nil {
@@ -261,9 +295,10 @@ public final class EtcdStore: WritableKeyValueStore {
         throw lastError
     }
 
-    private func post(_ url: String, _ body: [String: Any], token: String?, call: String) async throws -> Data {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
+    private func post(
+        _ endpoint: String, _ path: String, _ body: [String: Any], token: String?, call: String
+    ) async throws -> Data {
+        var request = request(endpoint + path)
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: token) }
         request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: body))))
@@ -271,14 +306,14 @@ public final class EtcdStore: WritableKeyValueStore {
         do {
             response = try await client.execute(request, timeout: .seconds(5))
         } catch {
-            throw EtcdError(endpoint: url, call: call, reason: "cannot reach etcd (\(error))")
+            throw EtcdError(endpoint: endpoint, call: call, reason: Self.explain(error, tls: tls != nil))
         }
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         let data = Data(bytes.readableBytesView)
         guard response.status == .ok else {
             let failure = try? EtcdWire.decoder.decode(EtcdWire.ErrorBody.self, from: data)
             throw EtcdError(
-                endpoint: url, call: call,
+                endpoint: endpoint, call: call,
                 reason:
                     "HTTP \(response.status.code): \(failure?.message ?? failure?.error ?? String(decoding: data, as: UTF8.self))",
                 code: failure?.code ?? 0)

@@ -1,3 +1,5 @@
+import NIOSSL
+
 extension StoreURL {
     /// Opens the store this URL names, for reading.
     public func openStore() throws -> any KeyValueStore {
@@ -12,11 +14,18 @@ extension StoreURL {
             return FileStore(paths: [path])
         case .env:
             throw StoreURLError(url: description, reason: "the environment cannot be written; use etcd:// or file:")
-        case .etcd(let endpoints, let tls, let user, let password):
-            if tls {
-                throw StoreURLError(url: description, reason: "etcds:// (TLS) is not supported yet; use etcd://")
+        case .etcd(let endpoints, let tls, let user, let password, let files):
+            guard tls else {
+                return EtcdStore(endpoints: endpoints.map { "http://\($0)" }, user: user, password: password)
             }
-            return EtcdStore(endpoints: endpoints.map { "http://\($0)" }, user: user, password: password)
+            let configuration: TLSConfiguration
+            do {
+                configuration = try files.configuration()
+            } catch let error as EtcdTLSError {
+                throw StoreURLError(url: description, reason: error.description)
+            }
+            return EtcdStore(
+                endpoints: endpoints.map { "https://\($0)" }, user: user, password: password, tls: configuration)
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Where a store lives, parsed from `etcd://h1:2379,h2:2379`, `etcds://…`, `file:PATH` or `env:`.
 public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
-    /// etcd members as `host:port`, with TLS for `etcds://`, and optional `user:password@`.
-    case etcd(endpoints: [String], tls: Bool, user: String?, password: String?)
+    /// etcd members as `host:port`, with TLS for `etcds://`, and optional `user:password@`; `tlsFiles` are the
+    /// `?cert=PATH&key=PATH&ca=PATH` options of an `etcds://` URL.
+    case etcd(endpoints: [String], tls: Bool, user: String?, password: String?, tlsFiles: EtcdTLSFiles = .init())
     case file(path: String)
     case env
 
@@ -20,7 +21,7 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
         }
         if trimmed == "env:" || trimmed == "env" { return .env }
         let tls: Bool
-        let rest: Substring
+        var rest: Substring
         if trimmed.hasPrefix("etcd://") {
             tls = false
             rest = trimmed.dropFirst("etcd://".count)
@@ -30,6 +31,14 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
         } else {
             throw StoreURLError(
                 url: text, reason: "the scheme is not one of etcd://, etcds://, file: or env:")
+        }
+        var tlsFiles = EtcdTLSFiles()
+        if let question = rest.firstIndex(of: "?") {
+            tlsFiles = try parseOptions(rest[rest.index(after: question)...], url: text)
+            rest = rest[..<question]
+            guard tls || tlsFiles.isEmpty else {
+                throw StoreURLError(url: text, reason: "cert, key and ca are TLS options: use etcds://")
+            }
         }
         var hosts = rest
         var user: String? = nil
@@ -54,15 +63,42 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
             }
             endpoints.append(address.description)
         }
-        return .etcd(endpoints: endpoints, tls: tls, user: user, password: password)
+        return .etcd(endpoints: endpoints, tls: tls, user: user, password: password, tlsFiles: tlsFiles)
+    }
+
+    /// `cert=PATH&key=PATH&ca=PATH` (values percent-decoded); any other option is an error.
+    private static func parseOptions(_ query: Substring, url: String) throws -> EtcdTLSFiles {
+        var files = EtcdTLSFiles()
+        for option in query.split(separator: "&") {
+            let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0])
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            let value = raw.removingPercentEncoding ?? raw
+            guard !value.isEmpty else {
+                throw StoreURLError(
+                    url: url, reason: "option \(name) needs a file path, e.g. \(name)=/etc/etcd/\(name).pem")
+            }
+            switch name {
+            case "cert": files.certificate = value
+            case "key": files.key = value
+            case "ca": files.ca = value
+            default:
+                throw StoreURLError(url: url, reason: "unknown option \"\(name)\" (use cert=, key= and ca=)")
+            }
+        }
+        return files
     }
 
     /// The URL with any password replaced by `***`.
     public var description: String {
         switch self {
-        case .etcd(let endpoints, let tls, let user, let password):
+        case .etcd(let endpoints, let tls, let user, let password, let files):
             let credentials = user.map { $0 + (password == nil ? "" : ":***") + "@" } ?? ""
+            let options = [("cert", files.certificate), ("key", files.key), ("ca", files.ca)].compactMap { option in
+                option.1.map { "\(option.0)=\($0)" }
+            }
             return (tls ? "etcds://" : "etcd://") + credentials + endpoints.joined(separator: ",")
+                + (options.isEmpty ? "" : "?" + options.joined(separator: "&"))
         case .file(let path): return "file:\(path)"
         case .env: return "env:"
         }
