@@ -54,6 +54,27 @@ import Testing
         #expect(Set(latency.keys) == ["p50", "p90", "p99", "max"])
     }
 
+    @Test func probeTargetReadsHostPortAndRequestPath() throws {
+        let plain = try ProbeTarget(url: "http://127.0.0.1:8080")
+        #expect(plain.host == "127.0.0.1" && plain.port == 8080 && plain.path == "/")
+        #expect(plain.hostHeader == "127.0.0.1:8080")
+        let v6 = try ProbeTarget(url: "http://[::1]/a/b?x=1&y=%20")
+        #expect(v6.host == "::1" && v6.port == 80 && v6.path == "/a/b?x=1&y=%20")
+        #expect(v6.hostHeader == "[::1]")
+        #expect(try ProbeTarget(url: "HTTP://example.org/").hostHeader == "example.org")
+        #expect(throws: ProbeError.self) { try ProbeTarget(url: "https://127.0.0.1/") }
+        #expect(throws: ProbeError.self) { try ProbeTarget(url: "127.0.0.1:8080") }
+        #expect(throws: ProbeError.self) { try ProbeTarget(url: "http:///nohost") }
+    }
+
+    @Test func textNamesTheFirstErrorOfEachKind() {
+        var report = ProbeTally.report(
+            url: "http://x/", samples: [ProbeSample(.failed(kind: "connect"), milliseconds: 0.1)], registered: nil)
+        report.errorDetails = ["connect": "x:80: connection refused"]
+        #expect(report.text().contains("  error connect: 1 (x:80: connection refused)"))
+        #expect(!report.json().contains("refused"))
+    }
+
     @Test func helloPageNamesItselfAndHealthIsOK() {
         #expect(HelloPage.answer(path: "/health", name: "a").body == "ok\n")
         let page = HelloPage.answer(path: "/", name: "127.0.0.1:8001")

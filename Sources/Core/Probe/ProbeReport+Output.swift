@@ -33,7 +33,7 @@ extension ProbeReport {
                 format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f", latency.p50, latency.p90, latency.p99,
                 latency.max))
         for (kind, count) in errorsByKind.sorted(by: { $0.key < $1.key }) {
-            lines.append("  error \(kind): \(count)")
+            lines.append("  error \(kind): \(count)" + (errorDetails[kind].map { " (\($0))" } ?? ""))
         }
         if !missing.isEmpty { lines.append("missing (registered, never answered): \(missing.joined(separator: ", "))") }
         if !unexpected.isEmpty {

@@ -30,10 +30,12 @@ public struct ProbeReport: Sendable, Hashable {
     public var missing: [String]
     /// Addresses that answered but are not registered; empty when no store was given.
     public var unexpected: [String]
+    /// The first error of each kind in words (`127.0.0.1:8080: connection refused`), for people; not in the JSON.
+    public var errorDetails: [String: String]
 
     public init(
         url: String, time: Date, requests: Int, errors: Int, handlers: [String: Int], latency: LatencySummary,
-        errorsByKind: [String: Int], missing: [String], unexpected: [String]
+        errorsByKind: [String: Int], missing: [String], unexpected: [String], errorDetails: [String: String] = [:]
     ) {
         self.url = url
         self.time = time
@@ -44,6 +46,7 @@ public struct ProbeReport: Sendable, Hashable {
         self.errorsByKind = errorsByKind
         self.missing = missing
         self.unexpected = unexpected
+        self.errorDetails = errorDetails
     }
 
     /// Share of successful answers that `handler` gave, 0...1.
