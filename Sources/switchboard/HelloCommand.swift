@@ -2,7 +2,8 @@ import ArgumentParser
 import Core
 import Foundation
 
-/// `switchboard hello`: the article's hello-world backend, optionally registering itself.
+/// `switchboard hello`: the article's hello-world backend, optionally registering itself under a lease (the same
+/// `Registration` as `switchboard register`, health-checking its own `/health`) until SIGINT/SIGTERM deregisters it.
 struct HelloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello", abstract: "Serve a hello page naming this backend (GET /health -> 200).")
@@ -10,25 +11,52 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT.") var listen: String
     @Option(help: "Name shown on the page (default: HOST:PORT).") var name: String?
     @Option(help: "Register this backend under KEY while it runs.") var register: String?
-    @Option(help: "Store URL for --register (file:PATH).") var store: String?
+    @Option(help: "Store URL for --register: etcd://HOST:PORT[,HOST:PORT] or file:PATH (default: SWITCHBOARD_STORE).")
+    var store: String?
     @Option(help: "Lease TTL in seconds for --register.") var ttl: Int = 10
+    @Option(help: "Health check URL for --register (GET; 2xx is healthy). Default: this server's own /health.")
+    var healthURL: String?
+    @Option(help: "Seconds between health checks.") var healthInterval: Double = 5
+    @Option(help: "Failed checks in a row before the key is removed.") var healthFailures: Int = 3
+
+    func validate() throws {
+        if let key = register {
+            guard key.hasPrefix("/"), key.count > 1, !key.contains(where: \.isWhitespace) else {
+                throw ValidationError("key \"\(key)\" must start with / and contain no spaces")
+            }
+        }
+        guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
+        guard healthInterval > 0 else { throw ValidationError("--health-interval must be above 0") }
+        guard healthFailures >= 1 else { throw ValidationError("--health-failures must be at least 1") }
+    }
 
     func run() async throws {
         let address = try BackendAddress(parsing: listen)
+        // Open the store before serving, so a bad --store fails at once instead of after the server is up.
+        let writable = try register.map { _ in try CLIStore.open(store) }
         let server = try await HelloServer.start(host: address.host, port: address.port, name: name)
         print("hello \(server.name) listening on http://\(server.address)/")
-        var keeper: Task<Void, Never>?
-        if let key = register {
-            let store = try CLIStore.open(store)
-            let leaseKeeper = LeaseKeeper(store: store, key: key, value: server.address, ttl: ttl)
-            let lease = try await leaseKeeper.register()
-            print("registered \(key) = \(server.address) in \(store.displayName) (lease \(lease), ttl \(ttl)s)")
-            keeper = Task { await leaseKeeper.keepAlive(lease) }
+        var registration: Task<Void, Never>?
+        if let key = register, let writable {
+            let registered = try BackendAddress(parsing: server.address)
+            let health = healthURL ?? "http://\(Self.reachable(server.address))/health"
+            let keeper = Registration(
+                store: writable, key: key, address: registered, ttl: ttl, healthURL: health,
+                healthInterval: .milliseconds(Int64(healthInterval * 1000)), failureThreshold: healthFailures)
+            print("registering \(key) = \(registered) in \(writable.displayName) (ttl \(ttl)s, health \(health))")
+            registration = Task { await keeper.run() }
         }
         await CLISignals.wait()
-        keeper?.cancel()
-        await keeper?.value
+        registration?.cancel()
+        await registration?.value
         if let key = register { print("deregistered \(key)") }
         await server.stop()
+    }
+
+    /// The address a local health check reaches the server at: a wildcard listen address means loopback.
+    static func reachable(_ address: String) -> String {
+        if address.hasPrefix("0.0.0.0:") { return "127.0.0.1:" + address.dropFirst("0.0.0.0:".count) }
+        if address.hasPrefix("[::]:") { return "[::1]:" + address.dropFirst("[::]:".count) }
+        return address
     }
 }
