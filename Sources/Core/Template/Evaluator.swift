@@ -7,6 +7,11 @@ struct Evaluator {
     private var variables: [(name: String, value: Value)] = []
     private var depth = 0
     static let maximumDepth = 1000
+    /// Levels of recursion the walk is in: template calls, if/with/range bodies and parenthesized pipelines. The
+    /// parser bounds nesting within one template, but template calls multiply it; this bounds the product so a
+    /// render cannot overflow the stack of the thread it runs on.
+    private var nesting = 0
+    static let maximumNesting = 1500
 
     init(name: String, view: StoreView, definitions: [String: [Node]], dot: Value) {
         self.name = name
@@ -17,6 +22,16 @@ struct Evaluator {
 
     func error(_ message: String, at position: Position) -> TemplateError {
         TemplateError(name: name, line: position.line, column: position.column, message: message)
+    }
+
+    /// Goes one level deeper, or throws when that would pass `maximumNesting`; the caller undoes it with a `defer`.
+    private mutating func enterNesting(at position: Position) throws {
+        guard nesting < Self.maximumNesting else {
+            throw error(
+                "exceeded maximum nesting depth (\(Self.maximumNesting)) of template calls, if/with/range and "
+                    + "parentheses", at: position)
+        }
+        nesting += 1
     }
 
     // MARK: Nodes
@@ -43,6 +58,8 @@ struct Evaluator {
                 guard depth < Self.maximumDepth else {
                     throw error("exceeded maximum template depth (\(Self.maximumDepth))", at: position)
                 }
+                try enterNesting(at: position)
+                defer { nesting -= 1 }
                 let saved = variables
                 variables = [("$", newDot)]
                 depth += 1
@@ -60,6 +77,8 @@ struct Evaluator {
     }
 
     private mutating func walkIfOrWith(_ branch: Branch, dot: Value, out: inout [UInt8], isWith: Bool) throws {
+        try enterNesting(at: branch.pipeline.position)
+        defer { nesting -= 1 }
         let mark = variables.count
         defer { variables.removeSubrange(mark...) }
         let value = try evalPipeline(branch.pipeline, dot: dot)
@@ -71,6 +90,8 @@ struct Evaluator {
     }
 
     private mutating func walkRange(_ branch: Branch, dot: Value, out: inout [UInt8]) throws {
+        try enterNesting(at: branch.pipeline.position)
+        defer { nesting -= 1 }
         let mark = variables.count
         defer { variables.removeSubrange(mark...) }
         let pipeline = branch.pipeline
@@ -154,6 +175,8 @@ struct Evaluator {
             return try evalFields(value, fields, arguments, final: final, dot: dot, at: position)
         case .pipeline(let pipeline):
             try noArguments(arguments, final, head: "pipeline", at: pipeline.position)
+            try enterNesting(at: pipeline.position)
+            defer { nesting -= 1 }
             return try evalPipeline(pipeline, dot: dot)
         case .constant(let value, _, let text, let position):
             try noArguments(arguments, final, head: text, at: position)
@@ -191,8 +214,12 @@ struct Evaluator {
         case .chain(let inner, let fields, let position):
             return try evalFields(try evalOperand(inner, dot: dot), fields, [], final: nil, dot: dot, at: position)
         case .pipeline(let pipeline):
+            try enterNesting(at: pipeline.position)
             let mark = variables.count
-            defer { variables.removeSubrange(mark...) }
+            defer {
+                variables.removeSubrange(mark...)
+                nesting -= 1
+            }
             return try evalPipeline(pipeline, dot: dot)
         }
     }

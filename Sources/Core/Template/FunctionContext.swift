@@ -252,7 +252,9 @@ struct FunctionContext {
             try arity(function, args, 2)
             let (first, last) = (try int(args[0]), try int(args[1]))
             guard first <= last else { return .list([], .ints) }
-            guard last - first < 10_000_000 else { throw EvalError("seq: range too large") }
+            // `last - first` itself overflows for far-apart bounds (seq -9223372036854775807 9223372036854775807).
+            let span = last.subtractingReportingOverflow(first)
+            guard !span.overflow, span.partialValue < 10_000_000 else { throw EvalError("range too large") }
             return .list((first...last).map(Value.int), .ints)
         case .atoi:
             try arity(function, args, 1)

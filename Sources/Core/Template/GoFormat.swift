@@ -117,7 +117,7 @@ enum GoFormat {
             (argIndex, i, goodArgNum) = argNumber(chars, i, argIndex, args.count, &reordered, goodArgNum)
             if i < chars.count, chars[i] == "*" {
                 i += 1
-                if argIndex < args.count, case .int(let w) = args[argIndex] {
+                if argIndex < args.count, case .int(let w) = args[argIndex], !tooLarge(w) {
                     spec.width = Int(w)
                     if w < 0 {
                         spec.minus = true
@@ -133,6 +133,12 @@ enum GoFormat {
                 var w = 0
                 var any = false
                 while i < chars.count, let d = digit(chars[i]) {
+                    // Go's parsenum: a number above a million gives up and consumes the rest of the format.
+                    if tooLarge(Int64(w)) {
+                        any = false
+                        i = chars.count
+                        break
+                    }
                     w = w * 10 + d
                     any = true
                     i += 1
@@ -145,7 +151,7 @@ enum GoFormat {
                 (argIndex, i, goodArgNum) = argNumber(chars, i, argIndex, args.count, &reordered, goodArgNum)
                 if i < chars.count, chars[i] == "*" {
                     i += 1
-                    if argIndex < args.count, case .int(let p) = args[argIndex], p >= 0 {
+                    if argIndex < args.count, case .int(let p) = args[argIndex], p >= 0, !tooLarge(p) {
                         spec.precision = Int(p)
                     } else {
                         out += "%!(BADPREC)"
@@ -155,6 +161,11 @@ enum GoFormat {
                 } else {
                     var p = 0
                     while i < chars.count, let d = digit(chars[i]) {
+                        if tooLarge(Int64(p)) {
+                            p = 0
+                            i = chars.count
+                            break
+                        }
                         p = p * 10 + d
                         i += 1
                     }
@@ -204,7 +215,8 @@ enum GoFormat {
         var n = 0
         var any = false
         while j < chars.count, let d = digit(chars[j]) {
-            n = n * 10 + d
+            // Past a million it is a bad index anyway; stop growing so it cannot overflow.
+            if !tooLarge(Int64(n)) { n = n * 10 + d }
             any = true
             j += 1
         }
@@ -215,6 +227,12 @@ enum GoFormat {
         reordered = true
         guard any, n >= 1, n <= count else { return (argIndex, j + 1, false) }
         return (n - 1, j + 1, true)
+    }
+
+    /// Go's `fmt` refuses widths, precisions and argument numbers beyond a million (`tooLarge`), which also keeps
+    /// them from overflowing or asking for a gigantic padding.
+    private static func tooLarge(_ value: Int64) -> Bool {
+        value > 1_000_000 || value < -1_000_000
     }
 
     private static func digit(_ scalar: Unicode.Scalar) -> Int? {

@@ -183,6 +183,15 @@ enum GoJSON {
     private struct JSONParser {
         let bytes: [UInt8]
         var index = 0
+        /// Arrays and objects open around the current position; bounded (Go's decoder stops at 10000) so that a
+        /// value like `[[[[…` cannot overflow the stack of the recursive descent.
+        var depth = 0
+        static let maximumDepth = 1000
+
+        mutating func enter() throws {
+            guard depth < Self.maximumDepth else { throw EvalError("exceeded max depth") }
+            depth += 1
+        }
 
         mutating func skipSpace() {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -224,6 +233,8 @@ enum GoJSON {
         }
 
         mutating func parseObject() throws -> Value {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var entries: [String: Value] = [:]
             skipSpace()
@@ -262,6 +273,8 @@ enum GoJSON {
         }
 
         mutating func parseArray() throws -> Value {
+            try enter()
+            defer { depth -= 1 }
             index += 1
             var items: [Value] = []
             skipSpace()

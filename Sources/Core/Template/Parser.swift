@@ -7,8 +7,12 @@ struct Parser {
     /// Variables in scope, innermost last.
     private var scopes: [[String]] = [["$"]]
     private var rangeDepth = 0
-    /// 0 at the top level, where `define` is allowed.
+    /// 0 at the top level, where `define` is allowed; one more inside each `define`, `block`, `if`, `with`, `range`
+    /// and parenthesized pipeline.
     private var nesting = 0
+    /// The parser and the evaluator recurse once per level, so nesting is bounded to keep a hostile or broken
+    /// template (`((((…` thousands deep) from overflowing the stack; real templates stay far below this.
+    static let maximumNesting = 200
     private(set) var definitions: [String: [Node]] = [:]
 
     init(tokens: [Token], name: String) {
@@ -34,6 +38,14 @@ struct Parser {
     }
 
     private func position(_ token: Token) -> Position { Position(line: token.line, column: token.column) }
+
+    /// Enters one more level of nesting, or throws when that would go beyond `maximumNesting`.
+    private mutating func enterNesting(at token: Token) throws {
+        guard nesting < Self.maximumNesting else {
+            throw error("nesting deeper than \(Self.maximumNesting) levels", at: token)
+        }
+        nesting += 1
+    }
 
     /// Parses the whole template; `define`d templates land in `definitions`.
     mutating func parseTemplate() throws -> [Node] {
@@ -61,12 +73,15 @@ struct Parser {
         }
         let defined = try unquote(nameToken)
         try expectRightDelim(after: "define clause")
+        // Restored on every exit: a caller further up unwinds its own scopes after an error too.
         let savedScopes = scopes
         scopes = [["$"]]
-        nesting += 1
+        try enterNesting(at: keyword)
+        defer {
+            nesting -= 1
+            scopes = savedScopes
+        }
         let (list, terminator) = try parseList()
-        nesting -= 1
-        scopes = savedScopes
         guard let terminator, terminator.text == "end" else {
             throw error(
                 terminator == nil ? "unexpected EOF in define" : "unexpected {{else}} in define",
@@ -127,8 +142,13 @@ struct Parser {
 
     private mutating func parseBranch(kind: String) throws -> Node {
         let keyword = next()
+        // As in Go, `define` is only allowed at the top level, not inside if/with/range.
+        try enterNesting(at: keyword)
         scopes.append([])
-        defer { scopes.removeLast() }
+        defer {
+            scopes.removeLast()
+            nesting -= 1
+        }
         let pipeline = try parsePipeline(
             context: kind, allowDeclarations: true, start: keyword, isRange: kind == "range")
         if kind == "range" { rangeDepth += 1 }
@@ -146,8 +166,8 @@ struct Parser {
             }
             try expectRightDelim(after: "else")
             scopes.append([])
+            defer { scopes.removeLast() }
             (elseList, terminator) = try parseList()
-            scopes.removeLast()
             guard let elseTerm = terminator else { throw error("unexpected EOF", at: current) }
             term = elseTerm
             if term.text == "else" { throw error("expected end; found {{else}}", at: term) }
@@ -189,10 +209,12 @@ struct Parser {
         let (keyword, called, pipeline) = try parseNameAndPipeline(clause: "block clause")
         let savedScopes = scopes
         scopes = [["$"]]
-        nesting += 1
+        try enterNesting(at: keyword)
+        defer {
+            nesting -= 1
+            scopes = savedScopes
+        }
         let (list, terminator) = try parseList()
-        nesting -= 1
-        scopes = savedScopes
         guard let terminator, terminator.text == "end" else {
             throw error("unexpected EOF in block clause", at: terminator ?? keyword)
         }
@@ -334,6 +356,8 @@ struct Parser {
             }
             term = .function(function, here)
         case .leftParen:
+            try enterNesting(at: token)
+            defer { nesting -= 1 }
             term = .pipeline(
                 try parsePipeline(
                     context: "parenthesized pipeline", allowDeclarations: false, start: token, nested: true))
