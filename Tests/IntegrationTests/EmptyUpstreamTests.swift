@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// Every backend gone: the demo template renders an `upstream` block with no `server`, which `nginx -t` refuses.
+/// The live config must stay (nginx keeps serving the last good one), the failure must be reported, and the next
+/// registration must be applied as usual.
+@Suite(.serialized) struct EmptyUpstreamTests {
+    @Test func removingEveryBackendKeepsTheOldConfigAndReportsTheCheckFailure() throws {
+        guard DemoIntegrationTests.nginxInstalled, let binary = DemoIntegrationTests.binary else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("nginx or the switchboard binary is missing (CI=true)")
+            } else {
+                print("skipping EmptyUpstreamTests: nginx or the built switchboard binary is missing")
+            }
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sbempty-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = dir + ".log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let store = "file:\(dir)/store.yaml"
+        let (port, helloPort) = try { () throws -> (Int, Int) in
+            let a = try LoopbackSocket(listening: false)
+            let b = try LoopbackSocket(listening: false)
+            defer {
+                a.close()
+                b.close()
+            }
+            return (a.port, b.port)
+        }()
+
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: binary)
+        demo.arguments = ["demo", "--dir", dir, "--port", String(port), "--backends", "2", "--no-console"]
+        demo.standardOutput = FileHandle(forWritingAtPath: log)
+        demo.standardError = demo.standardOutput
+        try demo.run()
+        defer {
+            if demo.isRunning {
+                kill(demo.processIdentifier, SIGTERM)
+                demo.waitUntilExit()
+            }
+        }
+        let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
+
+        let before = try DemoIntegrationTests.probe(port, store: store)
+        let handlers = try #require(before["handlers"] as? [String: Int])
+        #expect(handlers.count == 2, "\(before)")
+        let config = dir + "/nginx/nginx.conf"
+
+        // Remove the backends one by one, as an operator would: the first removal leaves a valid config.
+        let (_, listed) = try DemoIntegrationTests.run(["backends", "/test/", "--store", store, "--json"])
+        let entries =
+            (try JSONSerialization.jsonObject(with: Data((listed.split(separator: "\n").last ?? "[]").utf8))
+                as? [[String: Any]]) ?? []
+        let keys = entries.compactMap { $0["key"] as? String }
+        let addresses = entries.compactMap { $0["address"] as? String }
+        try #require(keys.count == 2 && Set(addresses) == Set(handlers.keys), "\(listed)")
+        let (firstStatus, firstText) = try DemoIntegrationTests.run(["deregister", keys[0], "--store", store])
+        #expect(firstStatus == 0, "\(firstText)")
+        try #require(
+            try DemoIntegrationTests.eventually(30) {
+                try DemoIntegrationTests.probe(port, store: store)["handlers"] as? [String: Int] == [addresses[1]: 60]
+            }, "\(output())")
+        let lastGood = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(lastGood.contains("server \(addresses[1]);") && !lastGood.contains(addresses[0]))
+
+        // The last removal renders an empty upstream: nginx -t refuses it, and the apply is reported as a check
+        // failure with nginx's own words.
+        let (lastStatus, lastText) = try DemoIntegrationTests.run(["deregister", keys[1], "--store", store])
+        #expect(lastStatus == 0, "\(lastText)")
+        #expect(
+            DemoIntegrationTests.eventually(30) {
+                output().contains("check failed") && output().contains("no servers are inside upstream")
+            }, "\(output())")
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == lastGood)
+        // nginx still serves with the last good config: the remaining (still running) backend answers, and as
+        // nothing is registered any more the probe calls it unexpected.
+        let after = try DemoIntegrationTests.probe(port, store: store)
+        #expect(after["handlers"] as? [String: Int] == [addresses[1]: 60], "\(after)")
+        #expect(after["errors"] as? Int == 0, "\(after)")
+        #expect(after["unexpected"] as? [String] == [addresses[1]], "\(after)")
+
+        // The next registration is applied as usual: the failure did not wedge the engine.
+        let hello = Process()
+        hello.executableURL = URL(fileURLWithPath: binary)
+        hello.arguments = [
+            "hello", "--listen", "127.0.0.1:\(helloPort)", "--register", "/test/back", "--store", store, "--ttl", "5",
+        ]
+        hello.standardOutput = FileHandle.nullDevice
+        hello.standardError = FileHandle.nullDevice
+        try hello.run()
+        defer {
+            if hello.isRunning {
+                kill(hello.processIdentifier, SIGTERM)
+                hello.waitUntilExit()
+            }
+        }
+        #expect(
+            try DemoIntegrationTests.eventually(30) {
+                let report = try DemoIntegrationTests.probe(port, store: store)
+                return report["handlers"] as? [String: Int] == ["127.0.0.1:\(helloPort)": 60]
+            }, "\(output())")
+    }
+}
