@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Core
 import Foundation
 import Testing
 
@@ -14,9 +15,20 @@ final class EtcdProcess: @unchecked Sendable {
     let peerPort: Int
     let dataDir: URL
     let cluster: String
+    let tls: ServerTLS?
     private var process: Process?
 
-    var endpoint: String { "http://127.0.0.1:\(clientPort)" }
+    /// PEM files for serving the client URL over https; `clientCertAuth` adds `--client-cert-auth`, and
+    /// `clientFiles` are what the readiness check presents.
+    struct ServerTLS {
+        var certificate: String
+        var key: String
+        var ca: String
+        var clientCertAuth: Bool
+        var clientFiles: EtcdTLSFiles
+    }
+
+    var endpoint: String { (tls == nil ? "http" : "https") + "://127.0.0.1:\(clientPort)" }
 
     /// `nil` when etcd is not installed (a test failure when CI=true).
     static func available() -> Bool {
@@ -31,8 +43,9 @@ final class EtcdProcess: @unchecked Sendable {
 
     init(
         name: String = "t", clientPort: Int = EtcdProcess.freePort(), peerPort: Int = EtcdProcess.freePort(),
-        cluster: String? = nil
+        cluster: String? = nil, tls: ServerTLS? = nil
     ) {
+        self.tls = tls
         self.name = name
         self.clientPort = clientPort
         self.peerPort = peerPort
@@ -50,6 +63,10 @@ final class EtcdProcess: @unchecked Sendable {
             "--initial-advertise-peer-urls", "http://127.0.0.1:\(peerPort)",
             "--initial-cluster", cluster,
         ]
+        if let tls {
+            process.arguments! += ["--cert-file", tls.certificate, "--key-file", tls.key, "--trusted-ca-file", tls.ca]
+            if tls.clientCertAuth { process.arguments!.append("--client-cert-auth") }
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -58,9 +75,11 @@ final class EtcdProcess: @unchecked Sendable {
     }
 
     func waitReady() async throws {
+        let clientTLS = try tls?.clientFiles.configuration()
         for _ in 0..<200 {
             var request = HTTPClientRequest(url: endpoint + "/v3/kv/range")
             request.method = .POST
+            request.tlsConfiguration = clientTLS
             request.body = .bytes(.init(string: #"{"key":"AA=="}"#))
             if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
                 response.status == .ok
