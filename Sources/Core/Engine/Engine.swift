@@ -345,6 +345,10 @@ public actor Engine: Service, EngineControl {
         default:
             let message = record.error ?? record.result.description
             logger.error("\(plan.name): \(message)")
+            // What the failing check or reload printed says why ("exit status 1" does not); confd logs it too.
+            if !record.output.isEmpty {
+                logger.error("\(plan.name): command output:\n\(record.output.trimmingCharacters(in: .newlines))")
+            }
             lastError = "\(plan.name): \(message)"
         }
         configuration.onApply?(outcome)
