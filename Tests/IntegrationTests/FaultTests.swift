@@ -208,7 +208,11 @@ import Testing
         let (tree, out) = try Self.valueTree(
             "switchboard-hung", extraLines: ["reload_cmd = \"\(marker) & \(marker)\""] + tomlLines)
         defer { tree.remove() }
-        defer { FaultSupport.tool("/usr/bin/pkill", ["-KILL", "-f", marker]) }
+        defer {
+            // Only if the test failed: the sleeps this run started (the marker is unique to it), by pid.
+            let pids = FaultSupport.tool("/usr/bin/pgrep", ["-f", marker]).output.split(separator: "\n")
+            for pid in pids.compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
+        }
         try "old\n".write(toFile: out + "/app.conf", atomically: true, encoding: .utf8)
 
         let (status, output) = try FaultSupport.run(tree.runArguments("-onetime", extra: flags), log: tree.log)
