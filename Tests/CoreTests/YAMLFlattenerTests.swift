@@ -96,4 +96,46 @@ import Testing
         #expect(try flatten("") == [:])
         #expect(try flatten("# only a comment\n") == [:])
     }
+
+    @Test func aliasesRepeatTheirAnchorsNode() throws {
+        let pairs = try flatten(
+            """
+            base: &b
+              - 127.0.0.1:1
+              - port: &p 80
+            copy: *b
+            port: *p
+            list:
+              <<: [{a: 1}, {a: 2, b: 3}]
+            """)
+        #expect(pairs["/copy/0"] == "127.0.0.1:1")
+        #expect(pairs["/copy/1/port"] == "80")
+        #expect(pairs["/port"] == "80")
+        #expect(pairs["/list/b"] == "3")
+    }
+
+    @Test func anUndefinedAliasOrASecondDocumentIsRefused() {
+        let alias = #expect(throws: YAMLError.self) { try flatten("a: *nowhere\n") }
+        #expect(alias?.description.hasPrefix("keys.yaml:1:4:") == true)
+        #expect(alias?.description.contains("undefined alias") == true)
+        let second = #expect(throws: YAMLError.self) { try flatten("a: 1\n---\nb: 2\n") }
+        #expect(second?.description.contains("single document") == true)
+    }
+
+    @Test func exponentialAliasesAndDeepNestingAreRefusedNotFollowed() {
+        var laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            laughs += "a\(level): &a\(level) [" + Array(repeating: previous, count: 10).joined(separator: ", ") + "]\n"
+        }
+        // A small budget keeps the debug build quick; the default (a million) is only larger.
+        var pairs: [String: String] = [:]
+        let expansion = #expect(throws: YAMLError.self) {
+            try YAMLFlattener.flatten(laughs, file: "keys.yaml", into: &pairs, maximumExpansion: 5000)
+        }
+        #expect(expansion?.description.contains("aliases expand to more than 5000 extra nodes") == true)
+        let deep = "a: " + String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000) + "\n"
+        let nesting = #expect(throws: YAMLError.self) { try flatten(deep) }
+        #expect(nesting?.description.contains("nested deeper than 1000 levels") == true)
+    }
 }

@@ -1,91 +1,64 @@
+import CYaml
 import Foundation
 import Yams
-
-typealias YAMLNode = Yams.Node
 
 /// Turns YAML documents into store keys exactly as confd's file backend does (go-yaml v2, YAML 1.1 scalars):
 /// nested maps become `/a/b` (joined and cleaned like Go's `path.Join`), list items `/0`, `/1`; a null removes the
 /// key; ints and bools print as Go prints them, floats as `strconv.FormatFloat(f, 'f', -1, 64)` (`1.50` → `1.5`,
 /// `.inf` → `+Inf`), `0755` → `493`, `0x1F` → `31`; quoted scalars stay as written. Values confd drops (integers
 /// above Int64.max) are dropped too.
+///
+/// A store file is read on every change, so this reads libyaml's parser events (through Yams' bundled libyaml)
+/// into one flat array instead of composing a tree of nodes, then walks that array. A malformed file is parsed a
+/// second time with `Yams.compose`, only to report the error in Yams' words.
 public enum YAMLFlattener {
+    /// Deeper nesting is refused: the walk recurses, and store files are never this deep.
+    static let maximumDepth = 1000
+    /// Aliases may repeat a subtree; past this many nodes beyond the file's own the file is refused (the
+    /// "billion laughs").
+    static let maximumExpansion = 1_000_000
+
     /// Flattens `text` (the first YAML document) into `pairs`; later keys override earlier ones.
     /// - Parameter file: the name used in errors.
     /// - Throws: `YAMLError` naming `file:line:col` for malformed YAML, a top level that is not a mapping, or a
     ///   mapping key that is not a string (confd crashes on those).
     public static func flatten(_ text: String, file: String, into pairs: inout [String: String]) throws {
-        let root: YAMLNode?
+        try flatten(text, file: file, into: &pairs, maximumExpansion: maximumExpansion)
+    }
+
+    static func flatten(
+        _ text: String, file: String, into pairs: inout [String: String], maximumExpansion: Int
+    ) throws {
+        var text = text
+        let items: [YAMLItem]
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw YAMLError.from(error, file: file)
+            items = try text.withUTF8 { try YAMLEventReader.items(of: $0) }
+        } catch let problem as YAMLEventReader.Problem {
+            // libyaml refused the text: let Yams say why, in the words and positions it always used.
+            do {
+                _ = try Yams.compose(yaml: text)
+            } catch let error as YamlError {
+                throw YAMLError.from(error, file: file)
+            }
+            throw YAMLError(file: file, line: problem.line, column: problem.column, message: problem.message)
         }
-        guard let root else { return }
-        guard case .mapping = root else {
+        guard let root = items.first else { return }
+        guard root.kind == .mapping else {
             throw YAMLError(
-                file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 1,
-                message: "the top level must be a mapping of keys, found a \(kind(of: root))")
+                file: file, line: root.line, column: root.column,
+                message: "the top level must be a mapping of keys, found a \(root.kind.name)")
         }
-        try walk(root, key: "/", file: file, into: &pairs)
+        var walk = YAMLWalk(items: items, file: file, maximumExpansion: maximumExpansion)
+        try walk.walk(0, key: "/", depth: 0, into: &pairs)
     }
 
-    private static func kind(of node: YAMLNode) -> String {
-        switch node {
-        case .mapping: return "mapping"
-        case .sequence: return "sequence"
-        case .scalar: return "scalar"
-        }
+    static func resolve(_ item: YAMLItem) -> Resolved {
+        item.plain ? resolvePlain(item.text) : .string(item.text)
     }
 
-    private static func walk(_ node: YAMLNode, key: String, file: String, into pairs: inout [String: String]) throws {
-        switch node {
-        case .mapping(let mapping):
-            // Merge keys (`<<: *defaults`) first, so the mapping's own keys win.
-            for (keyNode, value) in mapping where isMergeKey(keyNode) {
-                for source in mergeSources(value) { try walk(source, key: key, file: file, into: &pairs) }
-            }
-            for (keyNode, value) in mapping where !isMergeKey(keyNode) {
-                guard case .scalar(let scalar) = keyNode, case .string(let name) = resolve(scalar) else {
-                    let mark = keyNode.mark
-                    let shown = keyNode.scalar?.string ?? "(a \(kind(of: keyNode)))"
-                    throw YAMLError(
-                        file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
-                        message:
-                            "map key \(String(reflecting: shown)) is not a string (YAML 1.1 reads it as \(describe(keyNode))); quote it"
-                    )
-                }
-                try walk(value, key: GoPath.join(key, name), file: file, into: &pairs)
-            }
-        case .sequence(let sequence):
-            for (index, item) in sequence.enumerated() {
-                try walk(item, key: GoPath.join(key, String(index)), file: file, into: &pairs)
-            }
-        case .scalar(let scalar):
-            switch resolve(scalar) {
-            case .null: pairs[key] = nil
-            case .string(let text): pairs[key] = text
-            case .printed(let text): pairs[key] = text
-            case .dropped: break
-            }
-        }
-    }
-
-    private static func isMergeKey(_ node: YAMLNode) -> Bool {
-        guard case .scalar(let scalar) = node else { return false }
-        return scalar.string == "<<" && scalar.style == .plain
-    }
-
-    private static func mergeSources(_ node: YAMLNode) -> [YAMLNode] {
-        switch node {
-        case .mapping: return [node]
-        case .sequence(let sequence): return sequence.filter { if case .mapping = $0 { true } else { false } }
-        default: return []
-        }
-    }
-
-    private static func describe(_ node: YAMLNode) -> String {
-        guard case .scalar(let scalar) = node else { return "a \(kind(of: node))" }
-        switch resolve(scalar) {
+    static func describe(_ item: YAMLItem) -> String {
+        guard item.kind == .scalar else { return "a \(item.kind.name)" }
+        switch resolve(item) {
         case .null: return "null"
         case .printed(let text):
             if text == "true" || text == "false" { return "a boolean" }
@@ -100,11 +73,6 @@ public enum YAMLFlattener {
         case string(String)
         case printed(String)
         case dropped
-    }
-
-    static func resolve(_ scalar: YAMLNode.Scalar) -> Resolved {
-        guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
-        return resolvePlain(scalar.string)
     }
 
     static func resolvePlain(_ text: String) -> Resolved {
@@ -234,9 +202,18 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension GoPath {
+    /// An element that joins without cleaning: not empty, `.` or `..`, and without a `/`.
+    private static func isPlainElement(_ element: String) -> Bool {
+        if element == "." || element == ".." { return false }
+        return !element.utf8.contains(UInt8(ascii: "/"))
+    }
+
     /// `path.Join(a, b)`.
     static func join(_ base: String, _ element: String) -> String {
         if element.isEmpty { return base.isEmpty ? "" : clean(base) }
+        if base == "/" || isClean(base), isPlainElement(element) {
+            return base == "/" ? "/" + element : base + "/" + element
+        }
         return clean(base.isEmpty ? element : base + "/" + element)
     }
 }

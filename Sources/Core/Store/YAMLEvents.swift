@@ -1,0 +1,213 @@
+import CYaml
+
+/// One node of a YAML document, in document order: a container is followed by its children, and `next` is the
+/// index just past its subtree. An alias is resolved when read: it points at the anchored node in `next`.
+struct YAMLItem {
+    enum Kind: UInt8 {
+        case mapping, sequence, scalar, alias
+
+        var name: String {
+            switch self {
+            case .mapping: "mapping"
+            case .sequence: "sequence"
+            case .scalar, .alias: "scalar"
+            }
+        }
+    }
+
+    var kind: Kind
+    /// A plain (unquoted) scalar, which YAML 1.1 may read as a number, a boolean or null.
+    var plain: Bool
+    var text: String
+    /// Containers: the index past the subtree. Scalars: their own index + 1. Aliases: the anchored node.
+    var next: Int
+    var line: Int
+    var column: Int
+}
+
+/// Reads the first document of a YAML text into `YAMLItem`s with libyaml's event parser.
+enum YAMLEventReader {
+    struct Problem: Error {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    static func items(of text: UnsafeBufferPointer<UInt8>) throws -> [YAMLItem] {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw Problem(line: 0, column: 0, message: "out of memory")
+        }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(&parser, text.baseAddress, text.count)
+
+        var items: [YAMLItem] = []
+        var anchors: [String: Int] = [:]
+        /// Open containers: their item index and anchor, if any.
+        var open: [(index: Int, anchor: String?)] = []
+        var documents = 0
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                throw Problem(
+                    line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1,
+                    message: parser.problem.map { String(cString: $0) } ?? "malformed YAML")
+            }
+            defer { yaml_event_delete(&event) }
+            let line = event.start_mark.line + 1
+            let column = event.start_mark.column + 1
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return items
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                // go-yaml reads the first document only; Yams refuses a stream of several, and so do we.
+                if documents > 1 {
+                    throw Problem(line: line, column: column, message: "expected a single document in the stream")
+                }
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = String(
+                    decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+                let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE
+                if let anchor = name(scalar.anchor) { anchors[anchor] = items.count }
+                items.append(
+                    YAMLItem(kind: .scalar, plain: plain, text: text, next: items.count + 1, line: line, column: column)
+                )
+            case YAML_ALIAS_EVENT:
+                let anchor = name(event.data.alias.anchor) ?? ""
+                guard let target = anchors[anchor] else {
+                    throw Problem(line: line, column: column, message: "found undefined alias")
+                }
+                items.append(YAMLItem(kind: .alias, plain: false, text: "", next: target, line: line, column: column))
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let mapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = name(mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
+                open.append((items.count, anchor))
+                items.append(
+                    YAMLItem(
+                        kind: mapping ? .mapping : .sequence, plain: false, text: "", next: 0, line: line,
+                        column: column))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                let (index, anchor) = open.removeLast()
+                items[index].next = items.count
+                // Registered only now, so an alias inside its own anchor's node is undefined, as in Yams.
+                if let anchor { anchors[anchor] = index }
+            default:
+                break
+            }
+        }
+    }
+
+    private static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}
+
+/// Walks `YAMLItem`s into store keys with confd's rules (see `YAMLFlattener`).
+struct YAMLWalk {
+    let items: [YAMLItem]
+    let file: String
+    /// How many nodes the walk may visit: the file's own, plus what aliases may repeat.
+    private let budget: Int
+    private let extraAllowed: Int
+    private var walked = 0
+
+    init(items: [YAMLItem], file: String, maximumExpansion: Int) {
+        self.items = items
+        self.file = file
+        self.extraAllowed = maximumExpansion
+        self.budget = items.count + maximumExpansion
+    }
+
+    /// The node an item stands for: an alias resolves to its anchored node.
+    private func resolved(_ index: Int) -> Int {
+        items[index].kind == .alias ? items[index].next : index
+    }
+
+    /// The index after the item at `index`, in its parent.
+    private func after(_ index: Int) -> Int {
+        items[index].kind == .alias ? index + 1 : items[index].next
+    }
+
+    /// The children of the container at `index`.
+    private func children(_ index: Int) -> [Int] {
+        var result: [Int] = []
+        var child = index + 1
+        while child < items[index].next {
+            result.append(child)
+            child = after(child)
+        }
+        return result
+    }
+
+    mutating func walk(_ index: Int, key: String, depth: Int, into pairs: inout [String: String]) throws {
+        let node = resolved(index)
+        let item = items[node]
+        walked += 1
+        guard walked <= budget else {
+            throw YAMLError(
+                file: file, line: items[index].line, column: items[index].column,
+                message: "aliases expand to more than \(extraAllowed) extra nodes")
+        }
+        guard depth <= YAMLFlattener.maximumDepth else {
+            throw YAMLError(
+                file: file, line: item.line, column: item.column,
+                message: "nested deeper than \(YAMLFlattener.maximumDepth) levels")
+        }
+        switch item.kind {
+        case .mapping:
+            let entries = children(node)
+            var isMerge: [Bool] = []
+            isMerge.reserveCapacity(entries.count / 2)
+            for pair in stride(from: 0, to: entries.count - 1, by: 2) {
+                let keyItem = items[entries[pair]]
+                isMerge.append(keyItem.kind == .scalar && keyItem.plain && keyItem.text == "<<")
+            }
+            // Merge keys (`<<: *defaults`) first, so the mapping's own keys win.
+            for pair in stride(from: 0, to: entries.count - 1, by: 2) where isMerge[pair / 2] {
+                for source in mergeSources(entries[pair + 1]) {
+                    try walk(source, key: key, depth: depth + 1, into: &pairs)
+                }
+            }
+            for pair in stride(from: 0, to: entries.count - 1, by: 2) where !isMerge[pair / 2] {
+                let name = try keyName(entries[pair])
+                try walk(entries[pair + 1], key: GoPath.join(key, name), depth: depth + 1, into: &pairs)
+            }
+        case .sequence:
+            for (position, child) in children(node).enumerated() {
+                try walk(child, key: GoPath.join(key, String(position)), depth: depth + 1, into: &pairs)
+            }
+        case .scalar:
+            switch YAMLFlattener.resolve(item) {
+            case .null: pairs[key] = nil
+            case .string(let text), .printed(let text): pairs[key] = text
+            case .dropped: break
+            }
+        case .alias:
+            break  // `resolved` never returns an alias.
+        }
+    }
+
+    /// The mappings a merge key's value brings in: a mapping, or the mappings of a sequence.
+    private func mergeSources(_ index: Int) -> [Int] {
+        let node = resolved(index)
+        switch items[node].kind {
+        case .mapping: return [node]
+        case .sequence: return children(node).map(resolved).filter { items[$0].kind == .mapping }
+        default: return []
+        }
+    }
+
+    private func keyName(_ index: Int) throws -> String {
+        let keyItem = items[resolved(index)]
+        if keyItem.kind == .scalar, case .string(let name) = YAMLFlattener.resolve(keyItem) { return name }
+        let shown = keyItem.kind == .scalar ? keyItem.text : "(a \(keyItem.kind.name))"
+        throw YAMLError(
+            file: file, line: items[index].line, column: items[index].column,
+            message:
+                "map key \(String(reflecting: shown)) is not a string (YAML 1.1 reads it as \(YAMLFlattener.describe(keyItem))); quote it"
+        )
+    }
+}
