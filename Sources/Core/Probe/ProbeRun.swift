@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// One probe run on one event loop: `slots` keep-alive connections, each sending its next GET when the previous
@@ -13,7 +12,8 @@ final class ProbeRun {
     let target: ProbeTarget
     let address: SocketAddress?
     let timeout: TimeAmount
-    let request: HTTPRequestHead
+    /// The one GET every request repeats, encoded once (writing the same buffer again copies nothing).
+    let request: ByteBuffer
     private let total: Int
     private var unclaimed: Int
     private(set) var samples: [ProbeSample]
@@ -31,10 +31,9 @@ final class ProbeRun {
         self.target = target
         self.address = address
         self.timeout = timeout
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: target.hostHeader)
-        headers.add(name: "User-Agent", value: "switchboard-probe")
-        self.request = HTTPRequestHead(version: .http1_1, method: .GET, uri: target.path, headers: headers)
+        self.request = ByteBuffer(
+            string: "GET \(target.path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: switchboard-probe\r\n\r\n"
+        )
         self.total = total
         self.unclaimed = total
         self.samples = []
@@ -97,9 +96,6 @@ final class ProbeSlot {
     /// When the request in flight started (including its connect, for the first request of a connection).
     private var started: NIODeadline?
     private var connecting = false
-    private var status = 0
-    private var handler: String?
-    private var keepAlive = true
 
     init(run: ProbeRun) {
         self.run = run
@@ -129,7 +125,6 @@ final class ProbeSlot {
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(
                         ProbeHandler(slot: bound.value, generation: generation))
                 }
@@ -159,27 +154,15 @@ final class ProbeSlot {
     }
 
     private func send(on channel: any Channel) {
-        status = 0
-        handler = nil
-        keepAlive = true
-        channel.write(HTTPClientRequestPart.head(run.request), promise: nil)
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        channel.writeAndFlush(run.request, promise: nil)
     }
 
-    /// The answer's head arrived.
-    func head(_ head: HTTPResponseHead, generation: Int) {
-        guard generation == self.generation else { return }
-        status = Int(head.status.code)
-        handler = head.headers.first(name: "X-Handler")
-        keepAlive = head.isKeepAlive
-    }
-
-    /// The whole answer arrived; the next request goes out on the same connection unless the server closes it.
-    func end(generation: Int) {
+    /// A whole answer arrived; the next request goes out on the same connection unless the server closes it.
+    func answered(_ answer: ProbeResponseParser.Answer, generation: Int) {
         guard generation == self.generation, let start = started else { return }
         started = nil
-        run.record(.answered(status: status, handler: handler), since: start)
-        if !keepAlive { drop() }
+        run.record(.answered(status: answer.status, handler: answer.handler), since: start)
+        if !answer.keepAlive { drop() }
         next()
     }
 
@@ -226,12 +209,16 @@ final class ProbeSlot {
     }
 }
 
-/// Feeds one connection's answers to its slot; keeps only the status and `X-Handler`, drops the body.
+/// Reads one connection's bytes into answers for its slot; keeps only the status and `X-Handler`, skips the body.
 final class ProbeHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
 
     private let slot: ProbeSlot
     private let generation: Int
+    private var parser = ProbeResponseParser()
+    /// Answers parsed from one read, handed over once the parser is done with the bytes (the slot may close the
+    /// connection in reaction, which must not re-enter the parser).
+    private var answers: [ProbeResponseParser.Answer] = []
 
     init(slot: ProbeSlot, generation: Int) {
         self.slot = slot
@@ -239,10 +226,20 @@ final class ProbeHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head): slot.head(head, generation: generation)
-        case .body: break
-        case .end: slot.end(generation: generation)
+        let buffer = unwrapInboundIn(data)
+        var failure: (any Error)?
+        answers.removeAll(keepingCapacity: true)
+        do {
+            try buffer.withUnsafeReadableBytes { bytes in
+                try parser.feed(bytes) { answers.append($0) }
+            }
+        } catch {
+            failure = error
+        }
+        for answer in answers { slot.answered(answer, generation: generation) }
+        if let failure {
+            slot.lost(generation: generation, error: failure)
+            context.close(promise: nil)
         }
     }
 
@@ -252,7 +249,13 @@ final class ProbeHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        slot.lost(generation: generation, error: nil)
+        do {
+            // A body without a length runs up to the close: the close completes it.
+            if let answer = try parser.close() { slot.answered(answer, generation: generation) }
+            slot.lost(generation: generation, error: nil)
+        } catch {
+            slot.lost(generation: generation, error: error)
+        }
     }
 }
 
@@ -266,7 +269,7 @@ enum ProbeErrorKind {
 
     /// An error on an open connection.
     static func ofExchange(_ error: any Error) -> String {
-        if error is HTTPParserError { return "bad response" }
+        if error is ProbeResponseParser.Malformed { return "bad response" }
         if let io = error as? IOError, [ECONNRESET, EPIPE].contains(io.errnoCode) { return "connection closed" }
         return "other"
     }
@@ -285,8 +288,8 @@ enum ProbeErrorKind {
             return "\(place): cannot connect"
         case ChannelError.connectTimeout(let amount):
             return "\(place): connect timed out after \(amount.nanoseconds / 1_000_000) ms"
-        case let parser as HTTPParserError:
-            return "\(place): bad HTTP answer (\(parser))"
+        case let malformed as ProbeResponseParser.Malformed:
+            return "\(place): bad HTTP answer (\(malformed))"
         default:
             return "\(place): \(error)"
         }
