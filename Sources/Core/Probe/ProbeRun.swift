@@ -2,8 +2,8 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// One probe run on one event loop: `slots` keep-alive connections, each sending its next GET when the previous
-/// answer's `.end` arrives, until `total` requests have been answered or have failed.
+/// One probe run on one event loop: `slots` keep-alive connections, each sending its next GET once the previous
+/// answer is complete, until `total` requests have been answered or have failed.
 ///
 /// Everything here is confined to `loop` (all channels live on it, so no state is shared between threads); the
 /// samples go into an array reserved up front, and the tally is done once at the end by the caller.
