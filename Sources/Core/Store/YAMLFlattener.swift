@@ -76,16 +76,38 @@ public enum YAMLFlattener {
     }
 
     static func resolvePlain(_ text: String) -> Resolved {
+        guard let first = text.utf8.first else { return .null }
+        if text.utf8.count <= 5, mayStartAWord(first), let word = resolveWord(text) { return word }
+        return resolveNumber(text, first: first)
+    }
+
+    /// The first bytes of YAML 1.1's null, boolean, infinity and NaN words (none is longer than five bytes). Most
+    /// store values are addresses and names, so they skip the word table.
+    private static func mayStartAWord(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+            UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"),
+            UInt8(ascii: "O"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func resolveWord(_ text: String) -> Resolved? {
         switch text {
-        case "", "~", "null", "Null", "NULL": return .null
+        case "~", "null", "Null", "NULL": return .null
         case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": return .printed("true")
         case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .printed("false")
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .printed("+Inf")
         case "-.inf", "-.Inf", "-.INF": return .printed("-Inf")
         case ".nan", ".NaN", ".NAN": return .printed("NaN")
-        default: break
+        default: return nil
         }
-        guard let first = text.utf8.first,
+    }
+
+    private static func resolveNumber(_ text: String, first: UInt8) -> Resolved {
+        guard
             first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
                 || (first >= 48 && first <= 57)
         else { return .string(text) }

@@ -27,9 +27,11 @@ enum GoPath {
         if path == "/" { return true }
         var length = 0
         var dots = 0
-        for (index, byte) in path.utf8.enumerated() {
+        var isFirst = true
+        for byte in path.utf8 {
+            defer { isFirst = false }
             if byte == UInt8(ascii: "/") {
-                if index == 0 { continue }
+                if isFirst { continue }
                 if length == 0 || (length == dots && length <= 2) { return false }
                 length = 0
                 dots = 0
