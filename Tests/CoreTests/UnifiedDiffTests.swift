@@ -70,4 +70,14 @@ import Testing
         #expect(rebuiltNew == ["a", "x", "c", "e", "f", "g"])
         #expect(diff.addedCount == 2 && diff.removedCount == 2)
     }
+
+    @Test func twoUnrelatedLargeFilesGiveACorrectDiffPastTheSearchLimit() {
+        let old = (0..<5000).map { "server 10.0.0.\($0);\n" }.joined()
+        let new = (0..<5000).map { "server 10.1.0.\($0);\n" }.joined()
+        let diff = UnifiedDiff(old: old, new: new)
+        #expect(diff.removedCount == 5000)
+        #expect(diff.addedCount == 5000)
+        #expect(diff.lines.first == .removed("server 10.0.0.0;"))
+        #expect(diff.lines.last == .added("server 10.1.0.4999;"))
+    }
 }

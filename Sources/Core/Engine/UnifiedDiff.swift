@@ -16,8 +16,9 @@ public struct UnifiedDiff: Sendable, Hashable {
     public var isEmpty: Bool { addedCount == 0 && removedCount == 0 }
 
     /// Beyond this many differing lines the diff stops looking for the shortest script and reports the differing
-    /// middle as removed then added: still correct, just not minimal.
-    static let editLimit = 4000
+    /// middle as removed then added: still correct, just not minimal. The search keeps one row of 2d+1 positions per
+    /// step d, so this bounds its memory to about limit² integers (8 MB), whatever the files' sizes.
+    static let editLimit = 1000
 
     public init(old: String, new: String) {
         self.init(oldLines: Self.splitLines(old), newLines: Self.splitLines(new))
@@ -70,10 +71,11 @@ public struct UnifiedDiff: Sendable, Hashable {
         let maxD = min(n + m, editLimit)
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
+        // trace[d] holds v for diagonals -d...d as it was when step d began.
         var trace: [[Int]] = []
         var found = false
         search: for d in 0...maxD {
-            trace.append(v)
+            trace.append(Array(v[(offset - d)...(offset + d)]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x: Int
                 if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
@@ -101,15 +103,17 @@ public struct UnifiedDiff: Sendable, Hashable {
         var x = n
         var y = m
         for d in stride(from: trace.count - 1, through: 0, by: -1) {
-            let v = trace[d]
+            let row = trace[d]
+            /// Diagonals outside -d...d were never reached before step d: their position is still 0.
+            func v(_ k: Int) -> Int { abs(k) > d ? 0 : row[k + d] }
             let k = x - y
             let previousK: Int
-            if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+            if k == -d || (k != d && v(k - 1) < v(k + 1)) {
                 previousK = k + 1
             } else {
                 previousK = k - 1
             }
-            let previousX = v[offset + previousK]
+            let previousX = v(previousK)
             let previousY = previousX - previousK
             while x > previousX, y > previousY {
                 script.append(.same(String(a[x - 1])))
