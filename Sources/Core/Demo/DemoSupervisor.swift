@@ -78,14 +78,18 @@ public actor DemoSupervisor: Service {
             if let lease = entry.lease { try? await store.revoke(lease) }
             try await store.delete(entry.key)
         }
+        var expected: Set<String> = []
         for _ in 0..<options.backends {
             let server = try await HelloServer.start(host: "127.0.0.1", port: 0)
             servers.append(server)
-            let keeper = LeaseKeeper(
-                store: store, key: "/test/apache-\(server.port)", value: server.address, ttl: options.leaseTTL)
-            let lease = try await keeper.register()
-            keepers.append(Task { await keeper.keepAlive(lease) })
+            // The same registration as `switchboard register`: renewed while the backend is up, revoked at stop.
+            let registration = Registration(
+                store: store, key: "/test/apache-\(server.port)", address: try BackendAddress(parsing: server.address),
+                ttl: options.leaseTTL, logger: logger)
+            expected.insert(registration.key)
+            keepers.append(Task { await registration.run() })
         }
+        try await waitUntilRegistered(expected, in: store)
         let loaded = try ResourceLoader.load(confdir: layout.confdir)
         let plans = loaded.resources.map { ResourcePlan($0, commandTimeout: .seconds(10)) }
         let logger = self.logger
@@ -96,7 +100,10 @@ public actor DemoSupervisor: Service {
                 let registered = try await store.list(prefix: "/test/").map(\.value)
                 return try await Prober(url: probeURL, requests: 100, concurrency: 4).run(registered: registered)
             },
-            onApply: { outcome in logger.info("\(DemoSupervisor.line(for: outcome.record))") })
+            onApply: { outcome in
+                let line = DemoSupervisor.line(for: outcome.record)
+                if outcome.record.result.isSuccess { logger.info("\(line)") } else { logger.warning("\(line)") }
+            })
         let engine = Engine(configuration: configuration, store: store, logger: logger)
         let first = try await engine.runOnce()
         if let failed = first.first(where: { !$0.result.isSuccess }) {
@@ -109,6 +116,21 @@ public actor DemoSupervisor: Service {
         self.nginx = nginx
         say(banner())
         return engine
+    }
+
+    /// Waits (up to ten seconds) until every key in `keys` is in the store, so the first render has its backends.
+    private func waitUntilRegistered(_ keys: Set<String>, in store: FileStore) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let present = Set(try await store.list(prefix: "/test/").map(\.key))
+            if keys.isSubset(of: present) { return }
+            guard ContinuousClock.now < deadline else {
+                throw DemoError(
+                    "the demo backends did not register in \(layout.storePath): missing "
+                        + keys.subtracting(present).sorted().joined(separator: ", "))
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// One headless log line per apply.
