@@ -24,6 +24,8 @@ public actor FileStore: WritableKeyValueStore {
     public nonisolated let displayName: String
     public nonisolated let paths: [String]
     public nonisolated let filter: String
+    /// The wall clock leases are measured with (tests pass a fixed one).
+    private nonisolated let clock: @Sendable () -> Date
 
     private var lastPairs: [String: String]?
     private var revision: Int64 = 0
@@ -31,16 +33,17 @@ public actor FileStore: WritableKeyValueStore {
     /// - Parameters:
     ///   - paths: files or directories (confd's repeatable `-file`).
     ///   - filter: file-name pattern for directories (confd's `-filter`).
-    public init(paths: [String], filter: String = "*") {
+    public init(paths: [String], filter: String = "*", clock: @escaping @Sendable () -> Date = { Date() }) {
         self.paths = paths
         self.filter = filter
+        self.clock = clock
         displayName = "file:" + paths.joined(separator: ",")
     }
 
     // MARK: Reading
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
-        let all = try Self.readAll(paths: paths, filter: filter)
+        let all = try Self.readAll(paths: paths, filter: filter, now: clock())
         if all != lastPairs {
             lastPairs = all
             revision += 1
@@ -53,7 +56,7 @@ public actor FileStore: WritableKeyValueStore {
     }
 
     /// Every key of every file, live leases applied.
-    static func readAll(paths: [String], filter: String) throws -> [String: String] {
+    static func readAll(paths: [String], filter: String, now: Date = Date()) throws -> [String: String] {
         var pairs: [String: String] = [:]
         for file in try files(paths: paths, filter: filter) {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -62,7 +65,7 @@ public actor FileStore: WritableKeyValueStore {
             }
             try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
             let leases = LeaseTable.read(for: file)
-            for key in leases.expiredKeys(now: Date()) { pairs[key] = nil }
+            for key in leases.expiredKeys(now: now) { pairs[key] = nil }
         }
         return pairs
     }
@@ -126,7 +129,8 @@ public actor FileStore: WritableKeyValueStore {
 
     public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
         let file = try writableFile()
-        try StoreFileTransaction.run(file) { pairs, leases in
+        let now = clock()
+        try StoreFileTransaction.run(file, now: now) { pairs, leases in
             if let lease {
                 guard leases.entries[lease.rawValue] != nil else { throw LeaseExpiredError(lease: lease) }
                 leases.attach(key, to: lease.rawValue)
@@ -139,7 +143,8 @@ public actor FileStore: WritableKeyValueStore {
 
     public func delete(_ key: String) async throws {
         let file = try writableFile()
-        try StoreFileTransaction.run(file) { pairs, leases in
+        let now = clock()
+        try StoreFileTransaction.run(file, now: now) { pairs, leases in
             pairs[key] = nil
             leases.detach(key)
         }
@@ -147,9 +152,9 @@ public actor FileStore: WritableKeyValueStore {
 
     public func list(prefix: String) async throws -> [KeyValue] {
         let file = try writableFile()
-        let pairs = try Self.readAll(paths: [file], filter: "*")
+        let now = clock()
+        let pairs = try Self.readAll(paths: [file], filter: "*", now: now)
         let leases = LeaseTable.read(for: file)
-        let now = Date()
         return pairs.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { key, value in
             let lease = leases.lease(of: key)
             return KeyValue(
@@ -160,18 +165,20 @@ public actor FileStore: WritableKeyValueStore {
 
     public func grantLease(ttl: Int) async throws -> LeaseID {
         let file = try writableFile()
+        let now = clock()
         var granted: Int64 = 0
-        try StoreFileTransaction.run(file) { _, leases in
-            granted = leases.grant(ttl: ttl, now: Date())
+        try StoreFileTransaction.run(file, now: now) { _, leases in
+            granted = leases.grant(ttl: ttl, now: now)
         }
         return LeaseID(granted)
     }
 
     public func keepAlive(_ lease: LeaseID) async throws -> Int {
         let file = try writableFile()
+        let now = clock()
         var ttl = 0
-        try StoreFileTransaction.run(file) { _, leases in
-            guard let renewed = leases.renew(lease.rawValue, now: Date()) else { throw LeaseExpiredError(lease: lease) }
+        try StoreFileTransaction.run(file, now: now) { _, leases in
+            guard let renewed = leases.renew(lease.rawValue, now: now) else { throw LeaseExpiredError(lease: lease) }
             ttl = renewed
         }
         return ttl
@@ -179,7 +186,8 @@ public actor FileStore: WritableKeyValueStore {
 
     public func revoke(_ lease: LeaseID) async throws {
         let file = try writableFile()
-        try StoreFileTransaction.run(file) { pairs, leases in
+        let now = clock()
+        try StoreFileTransaction.run(file, now: now) { pairs, leases in
             for key in leases.revoke(lease.rawValue) { pairs[key] = nil }
         }
     }

@@ -81,7 +81,9 @@ struct LeaseTable: Codable, Equatable {
 
 /// One locked read-modify-write of a store file and its lease table.
 enum StoreFileTransaction {
-    static func run(_ file: String, _ body: (inout [String: String], inout LeaseTable) throws -> Void) throws {
+    static func run(
+        _ file: String, now: Date = Date(), _ body: (inout [String: String], inout LeaseTable) throws -> Void
+    ) throws {
         let lockPath = file + ".lock"
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else {
@@ -102,7 +104,7 @@ enum StoreFileTransaction {
         var leases = LeaseTable.read(for: file)
         let originalPairs = pairs
         let originalLeases = leases
-        for key in leases.collect(now: Date()) { pairs[key] = nil }
+        for key in leases.collect(now: now) { pairs[key] = nil }
         try body(&pairs, &leases)
         if pairs != originalPairs || !FileManager.default.fileExists(atPath: file) {
             try writeAtomically(file, yaml(pairs))
