@@ -137,5 +137,8 @@ import Testing
         let deep = "a: " + String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000) + "\n"
         let nesting = #expect(throws: YAMLError.self) { try flatten(deep) }
         #expect(nesting?.description.contains("nested deeper than 1000 levels") == true)
+        // Unclosed, 100 KB deep (a fuzzer find): refused at level 1001 instead of being parsed to the end.
+        let unclosed = #expect(throws: YAMLError.self) { try flatten("a: " + String(repeating: "[", count: 100_000)) }
+        #expect(unclosed?.description == "keys.yaml:1:1003: nested deeper than 1000 levels")
     }
 }

@@ -27,6 +27,12 @@ struct YAMLItem {
 
 /// Reads the first document of a YAML text into `YAMLItem`s with libyaml's event parser.
 enum YAMLEventReader {
+    /// Containers nested deeper than `YAMLFlattener.maximumDepth`.
+    struct TooDeep: Error {
+        var line: Int
+        var column: Int
+    }
+
     struct Problem: Error {
         var line: Int
         var column: Int
@@ -82,6 +88,9 @@ enum YAMLEventReader {
                 }
                 items.append(YAMLItem(kind: .alias, plain: false, text: "", next: target, line: line, column: column))
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                // Refused as soon as it is seen: libyaml slows down with every open level, and nothing deeper
+                // would be walked anyway.
+                guard open.count < YAMLFlattener.maximumDepth else { throw TooDeep(line: line, column: column) }
                 let mapping = event.type == YAML_MAPPING_START_EVENT
                 let anchor = name(mapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
                 open.append((items.count, anchor))

@@ -33,6 +33,10 @@ public enum YAMLFlattener {
         let items: [YAMLItem]
         do {
             items = try text.withUTF8 { try YAMLEventReader.items(of: $0) }
+        } catch let deep as YAMLEventReader.TooDeep {
+            throw YAMLError(
+                file: file, line: deep.line, column: deep.column,
+                message: "nested deeper than \(maximumDepth) levels")
         } catch let problem as YAMLEventReader.Problem {
             // libyaml refused the text: let Yams say why, in the words and positions it always used.
             do {
