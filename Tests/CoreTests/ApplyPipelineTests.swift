@@ -57,6 +57,15 @@ final class TempDirectory: @unchecked Sendable {  // only touched from the test 
         #expect(dir.mode("nginx.conf") == 0o600)
     }
 
+    /// A secret-bearing config with mode 0600 is never readable by others, not even as the stage file the check sees.
+    @Test func theStageFileIsNeverWiderThanTheConfiguredMode() async {
+        let seen = dir.file("seen")
+        let outcome = await apply("password x;\n", target(check: "stat -c %a SRC > \(seen)", mode: 0o600))
+        #expect(outcome.record.result == .applied)
+        #expect(dir.read("seen") == "600\n")
+        #expect(dir.mode("nginx.conf") == 0o600)
+    }
+
     @Test func anUnchangedFileIsNeitherCheckedNorReloaded() async {
         dir.write("nginx.conf", "same\n")
         chmod(dir.file("nginx.conf"), 0o644)
