@@ -13,21 +13,12 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(help: "Register this backend under KEY while it runs.") var register: String?
     @Option(help: "Store URL for --register: etcd://HOST:PORT[,HOST:PORT] or file:PATH (default: SWITCHBOARD_STORE).")
     var store: String?
-    @Option(help: "Lease TTL in seconds for --register.") var ttl: Int = 10
     @Option(help: "Health check URL for --register (GET; 2xx is healthy). Default: this server's own /health.")
     var healthURL: String?
-    @Option(help: "Seconds between health checks.") var healthInterval: Double = 5
-    @Option(help: "Failed checks in a row before the key is removed.") var healthFailures: Int = 3
+    @OptionGroup var lease: LeaseOptions
 
     func validate() throws {
-        if let key = register {
-            guard key.hasPrefix("/"), key.count > 1, !key.contains(where: \.isWhitespace) else {
-                throw ValidationError("key \"\(key)\" must start with / and contain no spaces")
-            }
-        }
-        guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
-        guard healthInterval > 0 else { throw ValidationError("--health-interval must be above 0") }
-        guard healthFailures >= 1 else { throw ValidationError("--health-failures must be at least 1") }
+        if let key = register { try LeaseOptions.validate(key: key) }
     }
 
     func run() async throws {
@@ -40,10 +31,9 @@ struct HelloCommand: AsyncParsableCommand {
         if let key = register, let writable {
             let registered = try BackendAddress(parsing: server.address)
             let health = healthURL ?? "http://\(Self.reachable(server.address))/health"
-            let keeper = Registration(
-                store: writable, key: key, address: registered, ttl: ttl, healthURL: health,
-                healthInterval: .milliseconds(Int64(healthInterval * 1000)), failureThreshold: healthFailures)
-            print("registering \(key) = \(registered) in \(writable.displayName) (ttl \(ttl)s, health \(health))")
+            let keeper = lease.registration(store: writable, key: key, address: registered, healthURL: health)
+            print(
+                "registering \(key) = \(registered) in \(writable.displayName) (ttl \(lease.ttl)s, health \(health))")
             registration = Task { await keeper.run() }
         }
         await CLISignals.wait()

@@ -13,19 +13,12 @@ struct RegisterCommand: AsyncParsableCommand {
     @Argument(help: "The backend's HOST:PORT (IPv4, [IPv6] or a DNS name).") var address: String
     @Option(help: "Store URL: etcd://HOST:PORT[,HOST:PORT] or file:PATH (default: SWITCHBOARD_STORE).")
     var store: String?
-    @Option(help: "Lease TTL in seconds.") var ttl: Int = 10
     @Option(help: "Health check URL (GET; 2xx is healthy). Without it the backend counts as healthy.")
     var healthURL: String?
-    @Option(help: "Seconds between health checks.") var healthInterval: Double = 5
-    @Option(help: "Failed checks in a row before the key is removed.") var healthFailures: Int = 3
+    @OptionGroup var lease: LeaseOptions
 
     func validate() throws {
-        guard key.hasPrefix("/"), key.count > 1, !key.contains(where: \.isWhitespace) else {
-            throw ValidationError("key \"\(key)\" must start with / and contain no spaces")
-        }
-        guard ttl >= 1 else { throw ValidationError("--ttl must be at least 1 second") }
-        guard healthInterval > 0 else { throw ValidationError("--health-interval must be above 0") }
-        guard healthFailures >= 1 else { throw ValidationError("--health-failures must be at least 1") }
+        try LeaseOptions.validate(key: key)
         do {
             _ = try BackendAddress(parsing: address)
         } catch {
@@ -36,10 +29,8 @@ struct RegisterCommand: AsyncParsableCommand {
     func run() async throws {
         let parsed = try BackendAddress(parsing: address)
         let writable = try CLIStore.open(store)
-        let registration = Registration(
-            store: writable, key: key, address: parsed, ttl: ttl, healthURL: healthURL,
-            healthInterval: .milliseconds(Int64(healthInterval * 1000)), failureThreshold: healthFailures)
-        print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(ttl)s); Ctrl-C deregisters")
+        let registration = lease.registration(store: writable, key: key, address: parsed, healthURL: healthURL)
+        print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(lease.ttl)s); Ctrl-C deregisters")
         let task = Task { await registration.run() }
         await CLISignals.wait()
         task.cancel()
