@@ -92,17 +92,6 @@ struct TestPKI {
 /// etcd over TLS with client certificates, and etcd's user/password auth, against a real etcd; secrets never
 /// reach the output.
 @Suite(.serialized) struct EtcdSecurityTests {
-    /// The first update that is not a `.connection` change.
-    private func nextData(
-        _ iterator: inout AsyncThrowingStream<StoreUpdate, Error>.AsyncIterator
-    ) async throws -> StoreUpdate? {
-        while let update = try await iterator.next() {
-            if case .connection = update { continue }
-            return update
-        }
-        return nil
-    }
-
     @Test func putGetAndWatchOverTLSWithAClientCertificate() async throws {
         guard EtcdProcess.available(), let pki = try TestPKI.make() else { return }
         defer { pki.remove() }
@@ -154,10 +143,10 @@ struct TestPKI {
     }
 
     @Test func badTLSFilesAreNamedAndNothingIsWritten() async throws {
-        guard EtcdProcess.available(), let pki = try TestPKI.make(), DemoIntegrationTests.binary != nil else {
-            if DemoIntegrationTests.binary == nil, ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("the switchboard binary is not built (CI=true)")
-            }
+        guard EtcdProcess.available(),
+            FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built"),
+            let pki = try TestPKI.make()
+        else {
             return
         }
         defer { pki.remove() }
@@ -196,10 +185,10 @@ struct TestPKI {
     }
 
     @Test func runRendersFromATLSEtcdWithConfdsFlags() async throws {
-        guard EtcdProcess.available(), let pki = try TestPKI.make(), DemoIntegrationTests.binary != nil else {
-            if DemoIntegrationTests.binary == nil, ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("the switchboard binary is not built (CI=true)")
-            }
+        guard EtcdProcess.available(),
+            FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built"),
+            let pki = try TestPKI.make()
+        else {
             return
         }
         defer { pki.remove() }
@@ -286,12 +275,9 @@ struct TestPKI {
     }
 
     @Test func runAuthenticatesAndNeverPrintsThePassword() async throws {
-        guard EtcdProcess.available(), DemoIntegrationTests.binary != nil else {
-            if DemoIntegrationTests.binary == nil, ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("the switchboard binary is not built (CI=true)")
-            }
-            return
-        }
+        guard EtcdProcess.available(),
+            FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built")
+        else { return }
         let password = "pw-" + UUID().uuidString.prefix(8)
         let etcd = try await etcdWithAuth(password: password)
         defer { etcd.stop() }

@@ -3,8 +3,8 @@ import Testing
 
 @testable import Core
 
-/// Next update from a stream that is not a `.connection` change.
-private func nextData(
+/// Next update from a stream that is not a `.connection` change (shared by the etcd suites).
+func nextData(
     _ iterator: inout AsyncThrowingStream<StoreUpdate, Error>.AsyncIterator
 ) async throws -> StoreUpdate? {
     while let update = try await iterator.next() {

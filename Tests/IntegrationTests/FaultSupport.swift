@@ -99,13 +99,18 @@ enum FaultSupport {
     /// Runs a tool (`mount`, `chattr`, `pgrep`...) and returns its status and output; status -1 when it cannot start.
     @discardableResult
     static func tool(_ path: String, _ arguments: [String]) -> (status: Int32, output: String) {
+        do { return try capture(path, arguments) } catch { return (-1, "\(error)") }
+    }
+
+    /// Runs `path` to the end and returns its exit status with stdout and stderr together.
+    static func capture(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        do { try process.run() } catch { return (-1, "\(error)") }
+        try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
