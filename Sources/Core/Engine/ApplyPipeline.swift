@@ -19,10 +19,26 @@ public struct ApplyPipeline: Sendable {
     /// What one pass produced.
     public struct Outcome: Sendable {
         public var record: ApplyRecord
-        /// The unified diff against the live file when the file changed (or would have, with `-noop`).
-        public var diff: String?
+        /// The unified diff against the live file when the file changed (or would have, with `-noop`). Formatted
+        /// when read: most applies are never asked for it, and a big config's diff text is not free.
+        public var diff: String? { formatDiff?() }
         /// The rendered text when the render succeeded.
         public var rendered: String?
+        private let formatDiff: (@Sendable () -> String)?
+
+        init(record: ApplyRecord, diff: String?, rendered: String?) {
+            guard let diff else {
+                self.init(record: record, formatDiff: nil, rendered: rendered)
+                return
+            }
+            self.init(record: record, formatDiff: { diff }, rendered: rendered)
+        }
+
+        init(record: ApplyRecord, formatDiff: (@Sendable () -> String)?, rendered: String?) {
+            self.record = record
+            self.formatDiff = formatDiff
+            self.rendered = rendered
+        }
     }
 
     /// - Parameters:
@@ -63,18 +79,20 @@ public struct ApplyPipeline: Sendable {
             gid: target.gid ?? UInt32(getegid()))
         let decision = ApplyDecision.afterRender(rendered: desired, live: live, noop: options.noop)
         // A new file needs no diff to count its lines; an unchanged one needs none at all.
-        var diff: UnifiedDiff?
-        if let live, decision != .unchanged {
-            let computed = UnifiedDiff(old: String(decoding: live.bytes, as: UTF8.self), new: renderedText)
-            record.linesAdded = computed.addedCount
-            record.linesRemoved = computed.removedCount
-            diff = computed
+        let diff = live.flatMap { live in
+            decision == .unchanged
+                ? nil : UnifiedDiff(old: String(decoding: live.bytes, as: UTF8.self), new: renderedText)
+        }
+        if let diff {
+            record.linesAdded = diff.addedCount
+            record.linesRemoved = diff.removedCount
         } else if live == nil {
             record.linesAdded = UnifiedDiff.lineCount(bytes)
         }
-        func formattedDiff(newName: String) -> String {
-            if let diff { return diff.formatted(oldName: target.dest, newName: newName) }
-            return UnifiedDiff(old: "", new: renderedText).formatted(oldName: target.dest, newName: newName)
+        let dest = target.dest
+        @Sendable func formattedDiff(newName: String) -> String {
+            if let diff { return diff.formatted(oldName: dest, newName: newName) }
+            return UnifiedDiff(old: "", new: renderedText).formatted(oldName: dest, newName: newName)
         }
 
         switch decision {
@@ -100,7 +118,7 @@ public struct ApplyPipeline: Sendable {
         } catch {
             return fail(record, .writeFailed, "\(error)", rendered: renderedText)
         }
-        let diffText = formattedDiff(newName: stage)
+        let diffText: @Sendable () -> String = { formattedDiff(newName: stage) }
 
         // Check.
         var checkOutcome: CommandOutcome?
@@ -138,7 +156,7 @@ public struct ApplyPipeline: Sendable {
         // Reload, and roll back when it fails.
         guard !options.syncOnly, let reloadCommand = target.reloadCommand else {
             record.result = .applied
-            return Outcome(record: record, diff: diffText, rendered: renderedText)
+            return Outcome(record: record, formatDiff: diffText, rendered: renderedText)
         }
         let reloadStart = clock.now
         let reloadOutcome = await runReload(reloadCommand, target: target)
@@ -146,7 +164,7 @@ public struct ApplyPipeline: Sendable {
         guard ApplyDecision.afterReload(reloadOutcome) == .rollback else {
             record.reloadSeconds = (clock.now - reloadStart).seconds
             record.result = .applied
-            return Outcome(record: record, diff: diffText, rendered: renderedText)
+            return Outcome(record: record, formatDiff: diffText, rendered: renderedText)
         }
         let restored = restore(live, to: target.dest)
         let secondReload = await runReload(reloadCommand, target: target)
