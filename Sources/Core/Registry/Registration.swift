@@ -71,6 +71,8 @@ public struct Registration: Sendable {
                     do {
                         _ = try await store.keepAlive(lease)
                     } catch {
+                        // Cancelled mid-renewal: the lease is not lost, and the revoke below still ends it.
+                        if Task.isCancelled { continue }
                         logger.warning("renewing lease \(lease) for \(key) failed: \(error)")
                         await perform(machine.handle(.leaseLost), machine: &machine)
                     }
@@ -92,13 +94,23 @@ public struct Registration: Sendable {
         for action in actions {
             switch action {
             case .register:
+                // Stopping: registering now would leave a key that nothing revokes until its lease runs out.
+                if Task.isCancelled { continue }
+                var granted: LeaseID?
                 do {
                     let lease = try await store.grantLease(ttl: ttl)
+                    granted = lease
                     try await store.put(key, address.description, lease: lease)
                     _ = machine.handle(.registeredWith(lease))
                     logger.info("registered \(key) = \(address) with lease \(lease) (ttl \(ttl)s)")
                 } catch {
                     logger.error("cannot register \(key) = \(address): \(error)")
+                    // The put may have reached the store before failing (or being cancelled): end its lease now,
+                    // from a fresh task so a cancellation cannot cancel the revoke too.
+                    if let granted {
+                        let store = store
+                        await Task { try? await store.revoke(granted) }.value
+                    }
                 }
             case .revoke(let lease):
                 do {
