@@ -1,0 +1,50 @@
+extension GoFormat {
+    /// The positions of `strings` in Go's byte order (`goLess`), equal strings in their original order.
+    ///
+    /// Each string's first 16 bytes are packed into two big-endian integers, so most comparisons are two integer
+    /// compares instead of a call into the strings' storage: sorting 10,000 addresses such as `10.3.39.15:8015`
+    /// with `goLess` alone was the largest part of a 10,000-key render.
+    static func byteOrder(of strings: [String]) -> [Int] {
+        struct Entry {
+            var high: UInt64
+            var low: UInt64
+            var index: Int
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(strings.count)
+        for (index, string) in strings.enumerated() {
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            var position = 0
+            for byte in string.utf8 {
+                if position < 8 {
+                    high |= UInt64(byte) << (56 - 8 * position)
+                } else if position < 16 {
+                    low |= UInt64(byte) << (56 - 8 * (position - 8))
+                } else {
+                    break
+                }
+                position += 1
+            }
+            entries.append(Entry(high: high, low: low, index: index))
+        }
+        // Zero padding keeps the packed order consistent with byte order: where a shorter string has run out, the
+        // longer one either has a byte above zero there (and is greater) or the two pack equal and the full
+        // comparison below decides.
+        strings.withUnsafeBufferPointer { strings in
+            entries.sort { a, b in
+                if a.high != b.high { return a.high < b.high }
+                if a.low != b.low { return a.low < b.low }
+                if GoFormat.goLess(strings[a.index], strings[b.index]) { return true }
+                if GoFormat.goLess(strings[b.index], strings[a.index]) { return false }
+                return a.index < b.index
+            }
+        }
+        return entries.map(\.index)
+    }
+
+    /// `strings` in Go's byte order (`sort.Strings`).
+    static func sortedInByteOrder(_ strings: [String]) -> [String] {
+        byteOrder(of: strings).map { strings[$0] }
+    }
+}

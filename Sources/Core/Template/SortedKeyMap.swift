@@ -1,0 +1,134 @@
+/// Keys and their values kept in Go's byte order of the keys (`GoFormat.goLess`), unique.
+///
+/// The engine's mirror of the store and a template's view are this map: a prefix is a contiguous slice found by
+/// binary search, so `getvs "/test/*"` needs neither a scan of every key nor a sort of the matches, and one store
+/// event costs a binary search and an insert or remove instead of a re-sort.
+public struct SortedKeyMap: Sendable, Equatable {
+    /// The keys in byte order.
+    public private(set) var keys: [String]
+    /// `values[i]` belongs to `keys[i]`.
+    public private(set) var values: [String]
+
+    /// An empty map.
+    public init() {
+        keys = []
+        values = []
+    }
+
+    /// The pairs of `dictionary`, sorted once.
+    public init(_ dictionary: [String: String]) {
+        var keys: [String] = []
+        keys.reserveCapacity(dictionary.count)
+        for key in dictionary.keys { keys.append(key) }
+        self.keys = GoFormat.sortedInByteOrder(keys)
+        values = self.keys.map { dictionary[$0]! }
+    }
+
+    /// Trusts that `keys` are unique and in byte order (the callers have just produced them that way).
+    init(sortedKeys keys: [String], values: [String]) {
+        assert(keys.count == values.count)
+        self.keys = keys
+        self.values = values
+    }
+
+    /// Builds a map from pairs in any order; when a key appears more than once, its last pair wins.
+    init(unsortedPairs pairs: [(key: String, value: String)]) {
+        var keys: [String] = []
+        var values: [String] = []
+        keys.reserveCapacity(pairs.count)
+        values.reserveCapacity(pairs.count)
+        // Equal keys keep their order, so the last of them is the one left standing.
+        for index in GoFormat.byteOrder(of: pairs.map(\.key)) {
+            let pair = pairs[index]
+            if let last = keys.last, last == pair.key {
+                values[values.count - 1] = pair.value
+            } else {
+                keys.append(pair.key)
+                values.append(pair.value)
+            }
+        }
+        self.keys = keys
+        self.values = values
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// The value at exactly `key`, or `nil`.
+    public subscript(key: String) -> String? {
+        let index = lowerBound(key)
+        guard index < keys.count, keys[index] == key else { return nil }
+        return values[index]
+    }
+
+    /// Every pair as a dictionary (for callers that look keys up many times or compare states).
+    public var dictionary: [String: String] {
+        Dictionary(uniqueKeysWithValues: zip(keys, values))
+    }
+
+    /// Sets `key` to `value`.
+    /// - Returns: true when the map changed (the key was missing or held another value).
+    @discardableResult
+    public mutating func set(_ value: String, for key: String) -> Bool {
+        let index = lowerBound(key)
+        if index < keys.count, keys[index] == key {
+            guard values[index] != value else { return false }
+            values[index] = value
+            return true
+        }
+        keys.insert(key, at: index)
+        values.insert(value, at: index)
+        return true
+    }
+
+    /// Removes `key`.
+    /// - Returns: the value it held, or `nil` when it was missing.
+    @discardableResult
+    public mutating func remove(_ key: String) -> String? {
+        let index = lowerBound(key)
+        guard index < keys.count, keys[index] == key else { return nil }
+        keys.remove(at: index)
+        return values.remove(at: index)
+    }
+
+    /// The position of the first key not less than `key`.
+    func lowerBound(_ key: String) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if GoFormat.goLess(keys[middle], key) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The positions of the keys that start with `prefix` (as bytes): a contiguous run in byte order.
+    public func range(withPrefix prefix: String) -> Range<Int> {
+        guard !prefix.isEmpty else { return 0..<keys.count }
+        let start = lowerBound(prefix)
+        // From `start` on, keys with the prefix come first, then keys greater than every one of them.
+        var low = start
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle].utf8.starts(with: prefix.utf8) { low = middle + 1 } else { high = middle }
+        }
+        return start..<low
+    }
+
+    /// The positions of the keys that start with any of `prefixes`, as ascending, non-overlapping ranges.
+    public func ranges(withPrefixes prefixes: [String]) -> [Range<Int>] {
+        let found = prefixes.map { range(withPrefix: $0) }.filter { !$0.isEmpty }.sorted {
+            $0.lowerBound < $1.lowerBound
+        }
+        var merged: [Range<Int>] = []
+        for range in found {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+
+@testable import Core
+
+/// A small deterministic generator, so a failure can be replayed.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Keys that share long prefixes, differ past the 16 packed bytes, contain NUL, `/`, multi-byte UTF-8 and are
+/// prefixes of each other: the cases a byte-order shortcut could get wrong.
+private func randomKey(_ random: inout SplitMix) -> String {
+    let pieces = [
+        "/", "/a", "/ab", "/test/", "/test/apache-", "/bench/k0000", "/\u{0}", "\u{0}", "é", "z", "/0123456789abcdef",
+        "0", "1", "Z", "-", ".", "/..", "\u{7F}", "ü/",
+    ]
+    var key = ""
+    for _ in 0..<Int.random(in: 0...5, using: &random) { key += pieces.randomElement(using: &random)! }
+    return key
+}
+
+@Suite struct SortedKeyMapTests {
+    @Test func byteOrderMatchesGoLessOnRandomStrings() {
+        var random = SplitMix(state: 1)
+        for _ in 0..<200 {
+            let strings = (0..<Int.random(in: 0...60, using: &random)).map { _ in randomKey(&random) }
+            let expected = strings.sorted(by: GoFormat.goLess)
+            #expect(GoFormat.sortedInByteOrder(strings) == expected)
+        }
+    }
+
+    @Test func byteOrderKeepsEqualStringsInTheirOrder() {
+        let strings = ["b", "a", "b", "a", "0123456789abcdefX", "0123456789abcdef", "0123456789abcdefX"]
+        #expect(GoFormat.byteOrder(of: strings) == [5, 4, 6, 1, 3, 0, 2])
+    }
+
+    @Test func insertsAndRemovesMatchASortedDictionary() {
+        var random = SplitMix(state: 2)
+        var map = SortedKeyMap()
+        var reference: [String: String] = [:]
+        for step in 0..<3000 {
+            let key = randomKey(&random)
+            if Bool.random(using: &random) {
+                let value = String(step % 7)
+                let changed = map.set(value, for: key)
+                #expect(changed == (reference[key] != value))
+                reference[key] = value
+            } else {
+                #expect(map.remove(key) == reference.removeValue(forKey: key))
+            }
+            if step % 100 == 0 {
+                #expect(map.keys == reference.keys.sorted(by: GoFormat.goLess))
+                #expect(map.values == map.keys.map { reference[$0]! })
+            }
+        }
+        #expect(map.dictionary == reference)
+        #expect(SortedKeyMap(reference) == map)
+        for key in reference.keys { #expect(map[key] == reference[key]) }
+        #expect(map["/not/there"] == reference["/not/there"])
+    }
+
+    @Test func prefixRangesEqualAFilterOfTheSortedKeys() {
+        var random = SplitMix(state: 3)
+        for _ in 0..<100 {
+            var reference: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...80, using: &random) { reference[randomKey(&random)] = "v" }
+            let map = SortedKeyMap(reference)
+            let sorted = reference.keys.sorted(by: GoFormat.goLess)
+            for _ in 0..<20 {
+                let prefix = randomKey(&random)
+                let expected = sorted.filter { $0.utf8.starts(with: prefix.utf8) }
+                #expect(Array(map.keys[map.range(withPrefix: prefix)]) == expected)
+                let prefixes = (0..<Int.random(in: 0...3, using: &random)).map { _ in randomKey(&random) }
+                let union = sorted.filter { key in prefixes.contains { key.utf8.starts(with: $0.utf8) } }
+                #expect(map.ranges(withPrefixes: prefixes).flatMap { map.keys[$0] } == union)
+            }
+        }
+    }
+
+    @Test func unsortedPairsKeepTheLastOfEqualKeys() {
+        let map = SortedKeyMap(unsortedPairs: [("/b", "1"), ("/a", "2"), ("/b", "3"), ("/a", "4"), ("/c", "5")])
+        #expect(map.keys == ["/a", "/b", "/c"])
+        #expect(map.values == ["4", "3", "5"])
+    }
+}
