@@ -1,6 +1,26 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Where this manifest lives, for linker inputs kept in the repository.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+
+/// Release links on Linux: lld with the functions the benchmarked paths run placed first (scripts/link-order says
+/// why: RSS counts the binary's pages those paths touch), libstdc++ linked in statically (scripts/link/libstdc++.so),
+/// and no dynamic symbol table for the executable, which nothing loads symbols from and the dynamic loader otherwise
+/// searches on every relocation at start.
+let releaseLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-L", "\(packageDirectory)/scripts/link",
+            "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/scripts/hot-functions.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "--no-export-dynamic",
+        ],
+        .when(platforms: [.linux], configuration: .release)
+    )
+]
+
 let package = Package(
     name: "switchboard",
     platforms: [.macOS(.v14)],
@@ -48,7 +68,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            linkerSettings: releaseLinkerSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Core"], exclude: ["__Snapshots__"]),
