@@ -25,7 +25,7 @@ private struct EngineFixture {
             templateDisplayName: "templates/upstream.tmpl",
             target: ApplyTarget(name: "upstream.toml", dest: dest, reloadCommand: reload),
             checkCommandSource: check, watchedPrefixes: ["/test"],
-            view: { mirror in mirror.filter { $0.key.hasPrefix("/test") } },
+            view: { mirror in SortedKeyMap(mirror.dictionary.filter { $0.key.hasPrefix("/test") }) },
             valuesMustBeAddresses: guarded)
     }
 

@@ -56,14 +56,42 @@ import Testing
     @Test func theViewFollowsConfdsPlainStringSemantics() throws {
         dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nprefix = \"/prod\"\nkeys = [\"/\"]\n")
         let resource = try #require(try load().resources.first)
-        let view = resource.view(of: ["/production/b": "1", "/prod": "2", "/prod/x": "3", "/other": "4"])
-        #expect(view == ["/uction/b": "1", "/": "2", "/x": "3"])
+        let view = resource.view(of: SortedKeyMap(["/production/b": "1", "/prod": "2", "/prod/x": "3", "/other": "4"]))
+        #expect(view.dictionary == ["/uction/b": "1", "/": "2", "/x": "3"])
+        #expect(view.keys == ["/", "/uction/b", "/x"])
         dir.write("conf.d/a.toml", "[template]\nsrc = \"a\"\ndest = \"/tmp/a\"\nkeys = [\"/app/web\"]\n")
         let plain = try #require(try load().resources.first)
         #expect(
-            plain.view(of: ["/app/web/a": "1", "/app/webhook": "2", "/app/db": "3"]).keys.sorted() == [
+            plain.view(of: SortedKeyMap(["/app/web/a": "1", "/app/webhook": "2", "/app/db": "3"])).keys == [
                 "/app/web/a", "/app/webhook",
             ])
+    }
+
+    @Test func theViewEqualsConfdsMapBuiltKeyByKey() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["/", "/app", "/app/", "web", "webhook", "//", "/.", "/..", "x", "\u{0}", "é"]
+        func key() -> String {
+            (0..<Int.random(in: 1...4, using: &random)).map { _ in pieces.randomElement()! }.joined()
+        }
+        for _ in 0..<200 {
+            let prefix = ["/", "/app", "/app/", "/x"].randomElement(using: &random)!
+            let keys = (0..<Int.random(in: 0...3, using: &random)).map { _ in key() }
+            let resource = TemplateResource(
+                name: "a.toml", source: "a", sourceDisplayName: "a", dest: "/tmp/a", keys: keys, prefix: prefix,
+                valuesMustBeAddresses: false)
+            var mirror: [String: String] = [:]
+            for index in 0..<Int.random(in: 0...40, using: &random) { mirror[key()] = String(index) }
+            // confd's loop over the store, in byte order so that of two keys renamed alike the greater one wins.
+            var expected: [String: String] = [:]
+            for storeKey in mirror.keys.sorted(by: GoFormat.goLess)
+            where resource.storeKeys.contains(where: { storeKey.utf8.starts(with: $0.utf8) }) {
+                let trimmed = storeKey.hasPrefix(prefix) ? String(storeKey.dropFirst(prefix.count)) : storeKey
+                expected[GoPath.join("/", trimmed)] = mirror[storeKey]
+            }
+            let view = resource.view(of: SortedKeyMap(mirror))
+            #expect(view.dictionary == expected)
+            #expect(view.keys == expected.keys.sorted(by: GoFormat.goLess))
+        }
     }
 
     @Test func theRunsPrefixReplacesTheResources() throws {

@@ -56,7 +56,8 @@ public actor Engine: Service, EngineControl {
     private let planOrder: [String]
 
     private var templates = TemplateCache()
-    private var mirror: [String: String] = [:]
+    /// The watched keys in byte order, updated in place by each event.
+    private var mirror = SortedKeyMap()
     private var revision: Int64 = 0
     private var connection: StoreConnectionState = .connecting
     private var lastError: String?
@@ -186,19 +187,16 @@ public actor Engine: Service, EngineControl {
             for event in events {
                 switch event {
                 case .put(let key, let value):
-                    if mirror[key] != value {
-                        mirror[key] = value
-                        changed.append(key)
-                    }
+                    if mirror.set(value, for: key) { changed.append(key) }
                 case .delete(let key):
-                    if mirror.removeValue(forKey: key) != nil { changed.append(key) }
+                    if mirror.remove(key) != nil { changed.append(key) }
                 }
             }
             revision = max(revision, newRevision)
             if connection != .connected { setConnection(.connected) }
             keysChanged(changed)
         case .resync(let snapshot):
-            let old = mirror
+            let old = mirror.dictionary
             replaceMirror(with: snapshot)
             var changed = snapshot.pairs.compactMap { key, value in old[key] == value ? nil : key }
             changed += old.keys.filter { snapshot.pairs[$0] == nil }
@@ -210,7 +208,7 @@ public actor Engine: Service, EngineControl {
     }
 
     private func replaceMirror(with snapshot: StoreSnapshot) {
-        mirror = snapshot.pairs
+        mirror = SortedKeyMap(snapshot.pairs)
         revision = snapshot.revision
         schedulePublish()
     }
@@ -402,11 +400,12 @@ public actor Engine: Service, EngineControl {
     public func currentSnapshot() -> EngineSnapshot {
         var backends: [BackendEntry] = []
         if let prefix = configuration.backendPrefix {
-            backends = mirror.filter { $0.key.hasPrefix(prefix) }
-                .map {
-                    BackendEntry(
-                        key: $0.key, address: $0.value, ttlRemaining: leaseTTLs[$0.key],
-                        isValidAddress: BackendAddress.isValid($0.value))
+            backends = mirror.range(withPrefix: prefix)
+                .map { index in
+                    let (key, value) = (mirror.keys[index], mirror.values[index])
+                    return BackendEntry(
+                        key: key, address: value, ttlRemaining: leaseTTLs[key],
+                        isValidAddress: BackendAddress.isValid(value))
                 }
                 .sorted { $0.key < $1.key }
         }
@@ -503,13 +502,13 @@ public actor Engine: Service, EngineControl {
             key = newKey
             do {
                 try Self.validate(key: newKey)
-                hypothetical[newKey] = try BackendAddress(parsing: address).description
+                hypothetical.set(try BackendAddress(parsing: address).description, for: newKey)
             } catch {
                 return [PreviewResult(resource: "", diff: "", error: "\(error)")]
             }
         case .remove(let oldKey):
             key = oldKey
-            hypothetical[oldKey] = nil
+            hypothetical.remove(oldKey)
         }
         var results: [PreviewResult] = []
         for name in planOrder {

@@ -14,7 +14,7 @@ public struct ResourcePlan: Sendable {
     /// Store prefixes whose changes concern this resource.
     public var watchedPrefixes: [String]
     /// The resource's view of the store: filtered by its keys and prefix-stripped, exactly as confd.
-    public var view: @Sendable ([String: String]) -> [String: String]
+    public var view: @Sendable (SortedKeyMap) -> SortedKeyMap
     /// When set, every value the view holds must be a `host:port`; other keys are left out and reported.
     public var valuesMustBeAddresses: Bool
     /// Coalescing windows for this resource; `nil` uses the run's.
@@ -23,7 +23,7 @@ public struct ResourcePlan: Sendable {
     public init(
         name: String, templatePath: String, templateDisplayName: String, target: ApplyTarget,
         checkCommandSource: String?, watchedPrefixes: [String],
-        view: @escaping @Sendable ([String: String]) -> [String: String],
+        view: @escaping @Sendable (SortedKeyMap) -> SortedKeyMap,
         valuesMustBeAddresses: Bool = false, wait: WaitPolicy? = nil
     ) {
         self.name = name
@@ -37,22 +37,25 @@ public struct ResourcePlan: Sendable {
         self.wait = wait
     }
 
-    /// True when a change to `key` can change this resource's view.
+    /// True when a change to `key` can change this resource's view (its bytes start with a watched prefix, as the
+    /// view selects them).
     public func watches(_ key: String) -> Bool {
-        watchedPrefixes.contains { key.hasPrefix($0) }
+        watchedPrefixes.contains { key.utf8.starts(with: $0.utf8) }
     }
 
     /// The view with values that are not `host:port` left out (when the resource asks for that), and the full
     /// store keys that were left out, sorted.
-    public func guardedView(of mirror: [String: String]) -> (view: [String: String], rejected: [String]) {
+    public func guardedView(of mirror: SortedKeyMap) -> (view: SortedKeyMap, rejected: [String]) {
         guard valuesMustBeAddresses else { return (view(mirror), []) }
         var rejected: [String] = []
-        for (key, value) in mirror where watches(key) && !BackendAddress.isValid(value) {
-            rejected.append(key)
+        for range in mirror.ranges(withPrefixes: watchedPrefixes) {
+            for index in range where !BackendAddress.isValid(mirror.values[index]) {
+                rejected.append(mirror.keys[index])
+            }
         }
         guard !rejected.isEmpty else { return (view(mirror), []) }
         var clean = mirror
-        for key in rejected { clean[key] = nil }
+        for key in rejected { clean.remove(key) }
         return (view(clean), rejected.sorted())
     }
 }

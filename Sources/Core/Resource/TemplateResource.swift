@@ -34,22 +34,35 @@ public struct TemplateResource: Sendable, Hashable {
         keys.map { GoPath.join(prefix, $0) }
     }
 
-    /// The resource's view of the store, as confd builds it: every key that starts (as a plain string) with one of
-    /// `storeKeys`, renamed to `path.Join("/", strings.TrimPrefix(key, prefix))`.
-    public func view(of pairs: [String: String]) -> [String: String] {
-        let prefixes = storeKeys
-        var view: [String: String] = [:]
-        view.reserveCapacity(pairs.count)
-        for (key, value) in pairs where prefixes.contains(where: { key.hasPrefix($0) }) {
-            // With the root prefix a clean key is its own view key; skip the string surgery.
-            if prefix == "/", GoPath.isClean(key), key.hasPrefix("/") {
-                view[key] = value
-                continue
+    /// The resource's view of the store, as confd builds it: every key that starts (as bytes, like Go's
+    /// `strings.HasPrefix`) with one of `storeKeys`, renamed to `path.Join("/", strings.TrimPrefix(key, prefix))`.
+    ///
+    /// The keys under `storeKeys` are slices of the sorted mirror, and renaming mostly keeps their order (always with
+    /// the root prefix and clean keys), so the view is usually built without a sort. When two keys rename to the same
+    /// view key, the one greater in byte order wins.
+    public func view(of mirror: SortedKeyMap) -> SortedKeyMap {
+        var keys: [String] = []
+        var values: [String] = []
+        var inOrder = true
+        for range in mirror.ranges(withPrefixes: storeKeys) {
+            keys.reserveCapacity(keys.count + range.count)
+            values.reserveCapacity(values.count + range.count)
+            for index in range {
+                let key = mirror.keys[index]
+                let viewKey: String
+                // With the root prefix a clean key is its own view key; skip the string surgery.
+                if prefix == "/", key.utf8.first == UInt8(ascii: "/"), GoPath.isClean(key) {
+                    viewKey = key
+                } else {
+                    viewKey = GoPath.join("/", key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key)
+                }
+                if inOrder, let last = keys.last, !GoFormat.goLess(last, viewKey) { inOrder = false }
+                keys.append(viewKey)
+                values.append(mirror.values[index])
             }
-            let trimmed = key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key
-            view[GoPath.join("/", trimmed)] = value
         }
-        return view
+        if inOrder { return SortedKeyMap(sortedKeys: keys, values: values) }
+        return SortedKeyMap(unsortedPairs: zip(keys, values).map { (key: $0, value: $1) })
     }
 }
 

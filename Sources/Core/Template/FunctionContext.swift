@@ -298,8 +298,8 @@ struct FunctionContext {
             throw EvalError("key does not exist: \(key)")
         case .getvs:
             try arity(function, args, 1)
-            let values = try view.matching(try string(args[0])).map(\.value)
-            return Self.stringList(values.sorted(by: GoFormat.goLess))
+            let values = try view.matchingValues(try string(args[0]))
+            return Self.stringList(GoFormat.sortedInByteOrder(values))
         case .ls:
             try arity(function, args, 1)
             return Self.stringList(view.list(try string(args[0])))

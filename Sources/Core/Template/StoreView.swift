@@ -1,67 +1,74 @@
 /// What a template sees of the store: one resource's keys, already prefix-stripped and filtered by the engine.
 ///
-/// Functions scan the keys and sort only what matched, so building a view costs no sort of the whole store.
+/// The keys are held in byte order, so a prefix is a binary-searched slice: functions neither scan every key nor
+/// sort what matched.
 public struct StoreView: Sendable {
-    private let index: [String: String]
+    private let map: SortedKeyMap
 
     /// - Parameter pairs: key to value; keys are taken as they are (confd does not normalise them).
     public init(_ pairs: [String: String]) {
-        self.index = pairs
+        self.map = SortedKeyMap(pairs)
+    }
+
+    /// A view over keys the engine already holds in byte order.
+    public init(_ map: SortedKeyMap) {
+        self.map = map
     }
 
     /// Every key in byte order, each with its value.
     public var pairs: [(key: String, value: String)] {
-        Self.sortedByKey(index.map { ($0.key, $0.value) })
-    }
-
-    /// `pairs` in Go's byte order of their keys (unique, so no order among equals to keep). The sort moves
-    /// integers and reads keys in place: sorting the pairs themselves retained and released two strings per move,
-    /// which was most of a 10,000-key render.
-    static func sortedByKey(_ pairs: [(key: String, value: String)]) -> [(key: String, value: String)] {
-        var order = Array(pairs.indices)
-        pairs.withUnsafeBufferPointer { buffer in
-            order.sort { GoFormat.goLess(buffer[$0].key, buffer[$1].key) }
-        }
-        return order.map { pairs[$0] }
+        Array(zip(map.keys, map.values).map { (key: $0, value: $1) })
     }
 
     /// The value at exactly `key`, or `nil`.
-    public func value(for key: String) -> String? { index[key] }
+    public func value(for key: String) -> String? { map[key] }
 
-    public var count: Int { index.count }
+    public var count: Int { map.count }
 
-    /// The pairs whose key starts with `prefix`, in no particular order.
+    /// The pairs whose key starts with `prefix`, in key order.
     func withPrefix(_ prefix: String) -> [(key: String, value: String)] {
-        guard !prefix.isEmpty else { return index.map { ($0.key, $0.value) } }
+        let range = map.range(withPrefix: prefix)
         var result: [(key: String, value: String)] = []
-        for (key, value) in index where key.hasPrefix(prefix) { result.append((key, value)) }
+        result.reserveCapacity(range.count)
+        for index in range { result.append((map.keys[index], map.values[index])) }
         return result
     }
 
     /// Pairs whose key matches the Go `path.Match` pattern, in key order.
     /// - Throws: `EvalError("syntax error in pattern")` for a malformed pattern when there is any key to test.
     func matching(_ pattern: String) throws -> [(key: String, value: String)] {
-        guard !index.isEmpty else { return [] }
+        try matchingPositions(pattern).map { (map.keys[$0], map.values[$0]) }
+    }
+
+    /// The values of `matching(pattern)`, in key order.
+    func matchingValues(_ pattern: String) throws -> [String] {
+        try matchingPositions(pattern).map { map.values[$0] }
+    }
+
+    private func matchingPositions(_ pattern: String) throws -> [Int] {
+        guard !map.isEmpty else { return [] }
         do {
             _ = try GoPath.match(pattern, "")
         } catch {
             throw EvalError("syntax error in pattern")
         }
-        // Only keys starting with the pattern's literal prefix can match.
+        // Only keys starting with the pattern's literal prefix can match, and they are one slice.
         let literal = String(pattern.prefix { $0 != "*" && $0 != "?" && $0 != "[" && $0 != "\\" })
-        var result: [(key: String, value: String)] = []
+        let range = map.range(withPrefix: literal)
+        var result: [Int] = []
+        result.reserveCapacity(range.count)
         if pattern.utf8.count == literal.utf8.count + 1, pattern.hasSuffix("*") {
             // `literal*`, the common case (`/test/*`): the rest of the key must not cross a `/`.
             let start = literal.utf8.count
-            for pair in withPrefix(literal) where !pair.key.utf8.dropFirst(start).contains(UInt8(ascii: "/")) {
-                result.append(pair)
+            for index in range where !map.keys[index].utf8.dropFirst(start).contains(UInt8(ascii: "/")) {
+                result.append(index)
             }
-            return Self.sortedByKey(result)
+            return result
         }
-        for pair in withPrefix(literal) where (try? GoPath.match(pattern, pair.key)) == true {
-            result.append(pair)
+        for index in range where (try? GoPath.match(pattern, map.keys[index])) == true {
+            result.append(index)
         }
-        return Self.sortedByKey(result)
+        return result
     }
 
     /// confd's `ls`: sorted unique names of the direct children of `path` (and its own name when `path` is also
