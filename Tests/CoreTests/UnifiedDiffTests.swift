@@ -80,4 +80,32 @@ import Testing
         #expect(diff.lines.first == .removed("server 10.0.0.0;"))
         #expect(diff.lines.last == .added("server 10.1.0.4999;"))
     }
+
+    @Test func lineCountsWithoutAScriptEqualTheFullDiffsCounts() {
+        var random = SystemRandomNumberGenerator()
+        let words = ["a", "b", "c", "server 10.0.0.1;", "", "  ", "é"]
+        func text(_ count: Int) -> String {
+            var lines = (0..<count).map { _ in words.randomElement(using: &random)! }.joined(separator: "\n")
+            if Bool.random(using: &random) { lines += "\n" }
+            return lines
+        }
+        for _ in 0..<300 {
+            let old = text(Int.random(in: 0...30, using: &random))
+            let new = text(Int.random(in: 0...30, using: &random))
+            let diff = UnifiedDiff(old: old, new: new)
+            let counts = UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(new.utf8))
+            #expect(counts.added == diff.addedCount && counts.removed == diff.removedCount, "\(old) -> \(new)")
+        }
+        let old = (0..<5000).map { "server 10.0.0.\($0);\n" }.joined()
+        let new = "head\n" + (0..<5000).map { "server 10.1.0.\($0);\n" }.joined() + "tail\n"
+        let counts = UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(new.utf8))
+        #expect(counts.added == 5002 && counts.removed == 5000)
+        let oneChanged = old.replacingOccurrences(of: "10.0.0.17;", with: "10.9.9.9;")
+        #expect(UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(oneChanged.utf8)) == (1, 1))
+    }
+
+    @Test func linesCompareAsBytes() {
+        let diff = UnifiedDiff(old: "caf\u{E9}\n", new: "cafe\u{301}\n")
+        #expect(diff.addedCount == 1 && diff.removedCount == 1)
+    }
 }

@@ -78,21 +78,19 @@ public struct ApplyPipeline: Sendable {
             uid: target.uid ?? UInt32(geteuid()),
             gid: target.gid ?? UInt32(getegid()))
         let decision = ApplyDecision.afterRender(rendered: desired, live: live, noop: options.noop)
-        // A new file needs no diff to count its lines; an unchanged one needs none at all.
-        let diff = live.flatMap { live in
-            decision == .unchanged
-                ? nil : UnifiedDiff(old: String(decoding: live.bytes, as: UTF8.self), new: renderedText)
-        }
-        if let diff {
-            record.linesAdded = diff.addedCount
-            record.linesRemoved = diff.removedCount
-        } else if live == nil {
+        // The record needs only the line counts; the diff text is built when someone reads it (`-noop`, a log
+        // that shows it). A new file needs no diff to count its lines; an unchanged one needs none at all.
+        if let live {
+            if decision != .unchanged {
+                (record.linesAdded, record.linesRemoved) = UnifiedDiff.lineCounts(old: live.bytes, new: bytes)
+            }
+        } else {
             record.linesAdded = UnifiedDiff.lineCount(bytes)
         }
         let dest = target.dest
         @Sendable func formattedDiff(newName: String) -> String {
-            if let diff { return diff.formatted(oldName: dest, newName: newName) }
-            return UnifiedDiff(old: "", new: renderedText).formatted(oldName: dest, newName: newName)
+            let old = live.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+            return UnifiedDiff(old: old, new: renderedText).formatted(oldName: dest, newName: newName)
         }
 
         switch decision {

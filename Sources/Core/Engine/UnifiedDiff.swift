@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line diff between two texts, printed as a unified diff (`diff -u`), for `-noop`, the console's preview and
 /// the line counts of an apply record.
 public struct UnifiedDiff: Sendable, Hashable {
@@ -26,15 +28,23 @@ public struct UnifiedDiff: Sendable, Hashable {
 
     public init(oldLines a: [Substring], newLines b: [Substring]) {
         var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+        while prefix < a.count, prefix < b.count, Self.same(a[prefix], b[prefix]) { prefix += 1 }
         var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
+        while suffix < a.count - prefix, suffix < b.count - prefix,
+            Self.same(a[a.count - 1 - suffix], b[b.count - 1 - suffix])
+        {
             suffix += 1
         }
         var script: [Line] = a[0..<prefix].map { .same(String($0)) }
         script += Self.middle(Array(a[prefix..<(a.count - suffix)]), Array(b[prefix..<(b.count - suffix)]))
         script += a[(a.count - suffix)...].map { .same(String($0)) }
         lines = script
+    }
+
+    /// Lines are equal when their bytes are, as `diff` compares them (`==` on strings would also equate canonically
+    /// equivalent spellings).
+    private static func same(_ x: Substring, _ y: Substring) -> Bool {
+        x.utf8.elementsEqual(y.utf8)
     }
 
     /// Lines as `diff` sees them: split on `\n`, a final newline does not start an empty line.
@@ -62,6 +72,78 @@ public struct UnifiedDiff: Sendable, Hashable {
         return count
     }
 
+    /// The `addedCount` and `removedCount` of `UnifiedDiff(old:new:)` for these bytes, without building the script
+    /// or a string per line: what an apply record needs. Lines are compared as bytes.
+    ///
+    /// A shortest script of D edits between n and m lines has (D + m - n) / 2 additions, so the forward search's D
+    /// is enough; past `editLimit` the middle counts as all removed then all added, as in the full diff.
+    static func lineCounts(old: [UInt8], new: [UInt8]) -> (added: Int, removed: Int) {
+        old.withUnsafeBufferPointer { oldBytes in
+            new.withUnsafeBufferPointer { newBytes in
+                let a = lineRanges(oldBytes)
+                let b = lineRanges(newBytes)
+                func same(_ x: Int, _ y: Int) -> Bool {
+                    let left = a[x]
+                    let right = b[y]
+                    guard left.count == right.count else { return false }
+                    guard let l = oldBytes.baseAddress, let r = newBytes.baseAddress, !left.isEmpty else { return true }
+                    return memcmp(l + left.lowerBound, r + right.lowerBound, left.count) == 0
+                }
+                var prefix = 0
+                while prefix < a.count, prefix < b.count, same(prefix, prefix) { prefix += 1 }
+                var suffix = 0
+                while suffix < a.count - prefix, suffix < b.count - prefix,
+                    same(a.count - 1 - suffix, b.count - 1 - suffix)
+                {
+                    suffix += 1
+                }
+                let n = a.count - prefix - suffix
+                let m = b.count - prefix - suffix
+                if n == 0 || m == 0 { return (m, n) }
+                guard let d = editDistance(n: n, m: m, same: { same(prefix + $0, prefix + $1) }) else { return (m, n) }
+                return ((d + m - n) / 2, (d - m + n) / 2)
+            }
+        }
+    }
+
+    /// The byte ranges of the lines of `bytes`, split as `splitLines` splits text.
+    private static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
+            ranges.append(start..<index)
+            start = index + 1
+        }
+        if start != bytes.count { ranges.append(start..<bytes.count) }
+        return ranges
+    }
+
+    /// The number of edits in a shortest script between n and m lines (Myers' forward search), or `nil` past
+    /// `editLimit`.
+    private static func editDistance(n: Int, m: Int, same: (Int, Int) -> Bool) -> Int? {
+        let maxD = min(n + m, editLimit)
+        let offset = maxD + 1
+        var v = [Int](repeating: 0, count: 2 * maxD + 3)
+        for d in 0...maxD {
+            for k in stride(from: -d, through: d, by: 2) {
+                var x: Int
+                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
+                    x = v[offset + k + 1]
+                } else {
+                    x = v[offset + k - 1] + 1
+                }
+                var y = x - k
+                while x < n, y < m, same(x, y) {
+                    x += 1
+                    y += 1
+                }
+                v[offset + k] = x
+                if x >= n, y >= m { return d }
+            }
+        }
+        return nil
+    }
+
     /// Myers' greedy shortest edit script for the part between the common prefix and suffix.
     private static func middle(_ a: [Substring], _ b: [Substring]) -> [Line] {
         if a.isEmpty { return b.map { .added(String($0)) } }
@@ -84,7 +166,7 @@ public struct UnifiedDiff: Sendable, Hashable {
                     x = v[offset + k - 1] + 1
                 }
                 var y = x - k
-                while x < n, y < m, a[x] == b[y] {
+                while x < n, y < m, same(a[x], b[y]) {
                     x += 1
                     y += 1
                 }

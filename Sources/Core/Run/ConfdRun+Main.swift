@@ -91,7 +91,8 @@ extension ConfdRun {
                 noop: settings.noop, syncOnly: settings.syncOnly, keepStageFile: settings.keepStageFile),
             wait: settings.wait,
             onApply: { outcome in
-                if let diff = outcome.diff, outcome.record.result == .wouldChange {
+                // Only -noop prints the diff; reading it formats it, which costs a 10,000-line config milliseconds.
+                if outcome.record.result == .wouldChange, let diff = outcome.diff {
                     FileHandle.standardOutput.write(Data(diff.utf8))
                 }
             })
