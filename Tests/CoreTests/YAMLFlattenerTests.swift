@@ -29,6 +29,20 @@ import Testing
             ])
     }
 
+    @Test func dotElementsAreCleanedAwayAndOtherDotsKept() throws {
+        let pairs = try flatten(
+            """
+            top:
+              ".": here
+              "..": up
+              "...": three
+              ".hidden": h
+              inner:
+                "..": parent
+            """)
+        #expect(pairs == ["/top": "parent", "/": "up", "/top/...": "three", "/top/.hidden": "h"])
+    }
+
     @Test(arguments: [
         ("yes", "true"), ("on", "true"), ("y", "true"), ("True", "true"), ("no", "false"), ("off", "false"),
         ("N", "false"), ("1.50", "1.5"), ("2.0", "2"), ("0755", "493"), ("0x1F", "31"), ("0o17", "15"),

@@ -51,8 +51,12 @@ public actor FileStore: WritableKeyValueStore {
         return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: revision)
     }
 
+    /// The pairs under any of `prefixes`. Usually every key is (the resources watch what the file holds), and then
+    /// the dictionary is returned as it is rather than rebuilt key by key.
     static func filter(_ pairs: [String: String], _ prefixes: [String]) -> [String: String] {
-        pairs.filter { key, _ in prefixes.contains { key.hasPrefix($0) } }
+        let isWanted = { (key: String) in prefixes.contains { key.hasPrefix($0) } }
+        guard pairs.keys.contains(where: { !isWanted($0) }) else { return pairs }
+        return pairs.filter { key, _ in isWanted(key) }
     }
 
     /// Every key of every file, live leases applied.

@@ -180,13 +180,17 @@ struct YAMLWalk {
                     try walk(source, key: key, depth: depth + 1, into: &pairs)
                 }
             }
+            let keyIsClean = GoPath.isClean(key)
             for pair in stride(from: 0, to: entries.count - 1, by: 2) where !isMerge[pair / 2] {
                 let name = try keyName(entries[pair])
-                try walk(entries[pair + 1], key: GoPath.join(key, name), depth: depth + 1, into: &pairs)
+                let child = GoPath.join(key, name, baseIsClean: keyIsClean)
+                try walk(entries[pair + 1], key: child, depth: depth + 1, into: &pairs)
             }
         case .sequence:
+            let keyIsClean = GoPath.isClean(key)
             for (position, child) in children(node).enumerated() {
-                try walk(child, key: GoPath.join(key, String(position)), depth: depth + 1, into: &pairs)
+                let childKey = GoPath.join(key, String(position), baseIsClean: keyIsClean)
+                try walk(child, key: childKey, depth: depth + 1, into: &pairs)
             }
         case .scalar:
             switch YAMLFlattener.resolve(item) {

@@ -52,6 +52,8 @@ public enum YAMLFlattener {
                 file: file, line: root.line, column: root.column,
                 message: "the top level must be a mapping of keys, found a \(root.kind.name)")
         }
+        // About one key per two items (a key and its value): room for them all at once, not a rehash per doubling.
+        pairs.reserveCapacity(pairs.count + items.count / 2)
         var walk = YAMLWalk(items: items, file: file, maximumExpansion: maximumExpansion)
         try walk.walk(0, key: "/", depth: 0, into: &pairs)
     }
@@ -116,17 +118,20 @@ public enum YAMLFlattener {
                 || (first >= 48 && first <= 57)
         else { return .string(text) }
         // Only digits, signs, '.', '_' and the letters of base prefixes, hex digits and exponents can make a number.
-        for byte in text.utf8 {
-            switch byte {
-            case 48...57, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "x"),
-                UInt8(ascii: "X"), UInt8(ascii: "o"), UInt8(ascii: "O"):
-                continue
-            default:
-                return .string(text)
+        let mayBeANumber = text.withUTF8Bytes { bytes in
+            bytes.allSatisfy { byte in
+                switch byte {
+                case 48...57, UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                    UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "x"),
+                    UInt8(ascii: "X"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+                    return true
+                default:
+                    return false
+                }
             }
         }
-        let plain = text.replacingOccurrences(of: "_", with: "")
+        guard mayBeANumber else { return .string(text) }
+        let plain = text.contains("_") ? text.filter { $0 != "_" } : text
         if let value = parseGoInt(plain) {
             switch value {
             case .signed(let int): return .printed(String(int))
@@ -230,14 +235,17 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
 extension GoPath {
     /// An element that joins without cleaning: not empty, `.` or `..`, and without a `/`.
     private static func isPlainElement(_ element: String) -> Bool {
-        if element == "." || element == ".." { return false }
-        return !element.utf8.contains(UInt8(ascii: "/"))
+        element.withUTF8Bytes { bytes in
+            if !bytes.isEmpty, bytes.count <= 2, bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { return false }
+            return !bytes.contains(UInt8(ascii: "/"))
+        }
     }
 
     /// `path.Join(a, b)`.
-    static func join(_ base: String, _ element: String) -> String {
+    /// - Parameter baseIsClean: `isClean(base)`, when the caller joins many elements to one base and knows it.
+    static func join(_ base: String, _ element: String, baseIsClean: Bool? = nil) -> String {
         if element.isEmpty { return base.isEmpty ? "" : clean(base) }
-        if base == "/" || isClean(base), isPlainElement(element) {
+        if baseIsClean ?? isClean(base), isPlainElement(element) {
             return base == "/" ? "/" + element : base + "/" + element
         }
         return clean(base.isEmpty ? element : base + "/" + element)
