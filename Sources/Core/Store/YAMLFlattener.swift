@@ -241,12 +241,27 @@ extension GoPath {
         }
     }
 
+    /// `a + "/" + b` in one allocation and byte copies: `+` twice builds and frees an intermediate string for
+    /// every store key, and appending to a reserved string costs more still.
+    private static func joinedWithSlash(_ a: String, _ b: String) -> String {
+        a.withUTF8Bytes { a in
+            b.withUTF8Bytes { b in
+                String(unsafeUninitializedCapacity: a.count + 1 + b.count) { buffer in
+                    _ = buffer.initialize(fromContentsOf: a)
+                    buffer[a.count] = UInt8(ascii: "/")
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[(a.count + 1)...]).initialize(fromContentsOf: b)
+                    return a.count + 1 + b.count
+                }
+            }
+        }
+    }
+
     /// `path.Join(a, b)`.
     /// - Parameter baseIsClean: `isClean(base)`, when the caller joins many elements to one base and knows it.
     static func join(_ base: String, _ element: String, baseIsClean: Bool? = nil) -> String {
         if element.isEmpty { return base.isEmpty ? "" : clean(base) }
         if baseIsClean ?? isClean(base), isPlainElement(element) {
-            return base == "/" ? "/" + element : base + "/" + element
+            return base == "/" ? "/" + element : joinedWithSlash(base, element)
         }
         return clean(base.isEmpty ? element : base + "/" + element)
     }
