@@ -60,6 +60,7 @@ private func randomKey(_ random: inout SplitMix) -> String {
                 #expect(map.values == map.keys.map { reference[$0]! })
             }
         }
+        #expect(map.uncleanKeyCount == reference.keys.filter { !SortedKeyMap.isCleanAbsolute($0) }.count)
         #expect(map.dictionary == reference)
         #expect(SortedKeyMap(reference) == map)
         for key in reference.keys { #expect(map[key] == reference[key]) }
@@ -80,6 +81,8 @@ private func randomKey(_ random: inout SplitMix) -> String {
                 let prefixes = (0..<Int.random(in: 0...3, using: &random)).map { _ in randomKey(&random) }
                 let union = sorted.filter { key in prefixes.contains { key.utf8.starts(with: $0.utf8) } }
                 #expect(map.ranges(withPrefixes: prefixes).flatMap { map.keys[$0] } == union)
+                let restricted = map.restricted(to: map.ranges(withPrefixes: prefixes))
+                #expect(restricted == SortedKeyMap(reference.filter { union.contains($0.key) }))
             }
         }
     }

@@ -104,6 +104,27 @@ import Testing
         #expect(UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(oneChanged.utf8)) == (1, 1))
     }
 
+    @Test func lineCountsSkipTheCommonHeadAndTailAsTheFullDiffDoes() {
+        var random = SystemRandomNumberGenerator()
+        let words = ["server 10.0.0.1;", "server 10.0.0.2;", "x", "", "}"]
+        for _ in 0..<300 {
+            var lines = (0..<Int.random(in: 0...40, using: &random)).map { _ in words.randomElement(using: &random)! }
+            let old = lines.joined(separator: "\n") + (Bool.random(using: &random) ? "\n" : "")
+            for _ in 0..<Int.random(in: 0...3, using: &random) {
+                let at = Int.random(in: 0...lines.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: lines.insert(words.randomElement(using: &random)!, at: at)
+                case 1 where at < lines.count: lines.remove(at: at)
+                default: if at < lines.count { lines[at] += "!" }
+                }
+            }
+            let new = lines.joined(separator: "\n") + (Bool.random(using: &random) ? "\n" : "")
+            let diff = UnifiedDiff(old: old, new: new)
+            let counts = UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(new.utf8))
+            #expect(counts.added == diff.addedCount && counts.removed == diff.removedCount, "\(old) -> \(new)")
+        }
+    }
+
     @Test func linesCompareAsBytes() {
         let diff = UnifiedDiff(old: "caf\u{E9}\n", new: "cafe\u{301}\n")
         #expect(diff.addedCount == 1 && diff.removedCount == 1)

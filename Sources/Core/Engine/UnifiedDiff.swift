@@ -76,12 +76,30 @@ public struct UnifiedDiff: Sendable, Hashable {
     /// or a string per line: what an apply record needs. Lines are compared as bytes.
     ///
     /// A shortest script of D edits between n and m lines has (D + m - n) / 2 additions, so the forward search's D
-    /// is enough; past `editLimit` the middle counts as all removed then all added, as in the full diff.
+    /// is enough; past `editLimit` the middle counts as all removed then all added, as in the full diff. The common
+    /// head and tail are skipped as bytes first, so a one-line change in a 10,000-line file splits a few lines.
     static func lineCounts(old: [UInt8], new: [UInt8]) -> (added: Int, removed: Int) {
         old.withUnsafeBufferPointer { oldBytes in
             new.withUnsafeBufferPointer { newBytes in
-                let a = lineRanges(oldBytes)
-                let b = lineRanges(newBytes)
+                let newline = UInt8(ascii: "\n")
+                let common = min(oldBytes.count, newBytes.count)
+                // The lines before the first differing byte's line are the same lines in both.
+                var start = commonPrefixLength(oldBytes, newBytes)
+                while start > 0, oldBytes[start - 1] != newline { start -= 1 }
+                // Past a newline inside the common tail, both texts end with the same lines.
+                let tail = commonSuffixLength(oldBytes, newBytes, limit: common - start)
+                var oldEnd = oldBytes.count
+                var index = oldBytes.count - tail
+                while index < oldBytes.count {
+                    if oldBytes[index] == newline {
+                        oldEnd = index + 1
+                        break
+                    }
+                    index += 1
+                }
+                let newEnd = newBytes.count - (oldBytes.count - oldEnd)
+                let a = lineRanges(oldBytes, start..<oldEnd)
+                let b = lineRanges(newBytes, start..<newEnd)
                 func same(_ x: Int, _ y: Int) -> Bool {
                     let left = a[x]
                     let right = b[y]
@@ -89,6 +107,7 @@ public struct UnifiedDiff: Sendable, Hashable {
                     guard let l = oldBytes.baseAddress, let r = newBytes.baseAddress, !left.isEmpty else { return true }
                     return memcmp(l + left.lowerBound, r + right.lowerBound, left.count) == 0
                 }
+                // Equal lines at either end that the byte scan left (a last line with and without its newline).
                 var prefix = 0
                 while prefix < a.count, prefix < b.count, same(prefix, prefix) { prefix += 1 }
                 var suffix = 0
@@ -106,15 +125,48 @@ public struct UnifiedDiff: Sendable, Hashable {
         }
     }
 
-    /// The byte ranges of the lines of `bytes`, split as `splitLines` splits text.
-    private static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    /// How many leading bytes `a` and `b` share.
+    private static func commonPrefixLength(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        guard common > 0, let x = a.baseAddress, let y = b.baseAddress else { return 0 }
+        var index = 0
+        while index + 8 <= common,
+            UnsafeRawPointer(x + index).loadUnaligned(as: UInt64.self)
+                == UnsafeRawPointer(y + index).loadUnaligned(as: UInt64.self)
+        {
+            index += 8
+        }
+        while index < common, x[index] == y[index] { index += 1 }
+        return index
+    }
+
+    /// How many trailing bytes `a` and `b` share, at most `limit`.
+    private static func commonSuffixLength(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, limit: Int
+    ) -> Int {
+        guard limit > 0, let x = a.baseAddress, let y = b.baseAddress else { return 0 }
+        let xEnd = x + a.count
+        let yEnd = y + b.count
+        var length = 0
+        while length + 8 <= limit,
+            UnsafeRawPointer(xEnd - length - 8).loadUnaligned(as: UInt64.self)
+                == UnsafeRawPointer(yEnd - length - 8).loadUnaligned(as: UInt64.self)
+        {
+            length += 8
+        }
+        while length < limit, xEnd[-length - 1] == yEnd[-length - 1] { length += 1 }
+        return length
+    }
+
+    /// The byte ranges of the lines of `bytes[range]`, split as `splitLines` splits text; `range` starts a line.
+    private static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
-        var start = 0
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
+        var start = range.lowerBound
+        for index in range where bytes[index] == UInt8(ascii: "\n") {
             ranges.append(start..<index)
             start = index + 1
         }
-        if start != bytes.count { ranges.append(start..<bytes.count) }
+        if start != range.upperBound { ranges.append(start..<range.upperBound) }
         return ranges
     }
 

@@ -41,6 +41,11 @@ public struct TemplateResource: Sendable, Hashable {
     /// the root prefix and clean keys), so the view is usually built without a sort. When two keys rename to the same
     /// view key, the one greater in byte order wins.
     public func view(of mirror: SortedKeyMap) -> SortedKeyMap {
+        // Under the root prefix a clean key is its own view key: with no other kind in the mirror, the view is the
+        // mirror's slices (or the mirror itself), with no per-key work.
+        if prefix == "/", mirror.uncleanKeyCount == 0 {
+            return mirror.restricted(to: mirror.ranges(withPrefixes: storeKeys))
+        }
         var keys: [String] = []
         var values: [String] = []
         var inOrder = true
@@ -51,7 +56,7 @@ public struct TemplateResource: Sendable, Hashable {
                 let key = mirror.keys[index]
                 let viewKey: String
                 // With the root prefix a clean key is its own view key; skip the string surgery.
-                if prefix == "/", key.utf8.first == UInt8(ascii: "/"), GoPath.isClean(key) {
+                if prefix == "/", SortedKeyMap.isCleanAbsolute(key) {
                     viewKey = key
                 } else {
                     viewKey = GoPath.join("/", key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key)

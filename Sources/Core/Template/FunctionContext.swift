@@ -298,8 +298,7 @@ struct FunctionContext {
             throw EvalError("key does not exist: \(key)")
         case .getvs:
             try arity(function, args, 1)
-            let values = try view.matchingValues(try string(args[0]))
-            return Self.stringList(GoFormat.sortedInByteOrder(values))
+            return Self.stringList(try view.sortedMatchingValues(try string(args[0])))
         case .ls:
             try arity(function, args, 1)
             return Self.stringList(view.list(try string(args[0])))

@@ -12,11 +12,11 @@ extension GoFormat {
         }
         var entries: [Entry] = []
         entries.reserveCapacity(strings.count)
-        for (index, string) in strings.enumerated() {
+        func pack(_ bytes: some Sequence<UInt8>) -> (UInt64, UInt64) {
             var high: UInt64 = 0
             var low: UInt64 = 0
             var position = 0
-            for byte in string.utf8 {
+            for byte in bytes {
                 if position < 8 {
                     high |= UInt64(byte) << (56 - 8 * position)
                 } else if position < 16 {
@@ -26,6 +26,11 @@ extension GoFormat {
                 }
                 position += 1
             }
+            return (high, low)
+        }
+        for (index, string) in strings.enumerated() {
+            let (high, low) =
+                string.utf8.withContiguousStorageIfAvailable { pack($0.prefix(16)) } ?? pack(string.utf8.prefix(16))
             entries.append(Entry(high: high, low: low, index: index))
         }
         // Zero padding keeps the packed order consistent with byte order: where a shorter string has run out, the

@@ -8,11 +8,15 @@ public struct SortedKeyMap: Sendable, Equatable {
     public private(set) var keys: [String]
     /// `values[i]` belongs to `keys[i]`.
     public private(set) var values: [String]
+    /// How many keys are not clean absolute paths (`path.Join("/", key)` would change them). When none are, a view
+    /// under the root prefix is the map itself, shared rather than rebuilt key by key.
+    public private(set) var uncleanKeyCount: Int
 
     /// An empty map.
     public init() {
         keys = []
         values = []
+        uncleanKeyCount = 0
     }
 
     /// The pairs of `dictionary`, sorted once.
@@ -22,6 +26,7 @@ public struct SortedKeyMap: Sendable, Equatable {
         for key in dictionary.keys { keys.append(key) }
         self.keys = GoFormat.sortedInByteOrder(keys)
         values = self.keys.map { dictionary[$0]! }
+        uncleanKeyCount = Self.uncleanCount(self.keys)
     }
 
     /// Trusts that `keys` are unique and in byte order (the callers have just produced them that way).
@@ -29,6 +34,7 @@ public struct SortedKeyMap: Sendable, Equatable {
         assert(keys.count == values.count)
         self.keys = keys
         self.values = values
+        uncleanKeyCount = Self.uncleanCount(keys)
     }
 
     /// Builds a map from pairs in any order; when a key appears more than once, its last pair wins.
@@ -49,6 +55,18 @@ public struct SortedKeyMap: Sendable, Equatable {
         }
         self.keys = keys
         self.values = values
+        uncleanKeyCount = Self.uncleanCount(keys)
+    }
+
+    /// True when `key` is a clean absolute path, its own view key under the root prefix.
+    static func isCleanAbsolute(_ key: String) -> Bool {
+        key.utf8.first == UInt8(ascii: "/") && GoPath.isClean(key)
+    }
+
+    private static func uncleanCount(_ keys: [String]) -> Int {
+        var count = 0
+        for key in keys where !isCleanAbsolute(key) { count += 1 }
+        return count
     }
 
     public var count: Int { keys.count }
@@ -78,6 +96,7 @@ public struct SortedKeyMap: Sendable, Equatable {
         }
         keys.insert(key, at: index)
         values.insert(value, at: index)
+        if !Self.isCleanAbsolute(key) { uncleanKeyCount += 1 }
         return true
     }
 
@@ -87,7 +106,8 @@ public struct SortedKeyMap: Sendable, Equatable {
     public mutating func remove(_ key: String) -> String? {
         let index = lowerBound(key)
         guard index < keys.count, keys[index] == key else { return nil }
-        keys.remove(at: index)
+        let key = keys.remove(at: index)
+        if !Self.isCleanAbsolute(key) { uncleanKeyCount -= 1 }
         return values.remove(at: index)
     }
 
@@ -114,6 +134,26 @@ public struct SortedKeyMap: Sendable, Equatable {
             if keys[middle].utf8.starts(with: prefix.utf8) { low = middle + 1 } else { high = middle }
         }
         return start..<low
+    }
+
+    /// The pairs at `ranges` (ascending and disjoint, as `ranges(withPrefixes:)` returns them); when they cover the
+    /// whole map, the map itself, sharing its storage.
+    public func restricted(to ranges: [Range<Int>]) -> SortedKeyMap {
+        if ranges == [0..<keys.count] || (ranges.isEmpty && keys.isEmpty) { return self }
+        var keys: [String] = []
+        var values: [String] = []
+        let total = ranges.reduce(0) { $0 + $1.count }
+        keys.reserveCapacity(total)
+        values.reserveCapacity(total)
+        for range in ranges {
+            keys += self.keys[range]
+            values += self.values[range]
+        }
+        var result = SortedKeyMap(sortedKeys: [], values: [])
+        result.keys = keys
+        result.values = values
+        result.uncleanKeyCount = uncleanKeyCount == 0 ? 0 : Self.uncleanCount(keys)
+        return result
     }
 
     /// The positions of the keys that start with any of `prefixes`, as ascending, non-overlapping ranges.

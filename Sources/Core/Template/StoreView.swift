@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a template sees of the store: one resource's keys, already prefix-stripped and filtered by the engine.
 ///
 /// The keys are held in byte order, so a prefix is a binary-searched slice: functions neither scan every key nor
@@ -40,9 +42,9 @@ public struct StoreView: Sendable {
         try matchingPositions(pattern).map { (map.keys[$0], map.values[$0]) }
     }
 
-    /// The values of `matching(pattern)`, in key order.
-    func matchingValues(_ pattern: String) throws -> [String] {
-        try matchingPositions(pattern).map { map.values[$0] }
+    /// The values of `matching(pattern)` in byte order: `getvs`.
+    func sortedMatchingValues(_ pattern: String) throws -> [String] {
+        GoFormat.sortedInByteOrder(try matchingPositions(pattern).map { map.values[$0] })
     }
 
     private func matchingPositions(_ pattern: String) throws -> [Int] {
@@ -60,15 +62,22 @@ public struct StoreView: Sendable {
         if pattern.utf8.count == literal.utf8.count + 1, pattern.hasSuffix("*") {
             // `literal*`, the common case (`/test/*`): the rest of the key must not cross a `/`.
             let start = literal.utf8.count
-            for index in range where !map.keys[index].utf8.dropFirst(start).contains(UInt8(ascii: "/")) {
-                result.append(index)
-            }
+            for index in range where !Self.hasSlash(map.keys[index], after: start) { result.append(index) }
             return result
         }
         for index in range where (try? GoPath.match(pattern, map.keys[index])) == true {
             result.append(index)
         }
         return result
+    }
+
+    /// True when `key` has a `/` past its first `offset` bytes.
+    private static func hasSlash(_ key: String, after offset: Int) -> Bool {
+        let found = key.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count > offset
+                && memchr(bytes.baseAddress! + offset, Int32(UInt8(ascii: "/")), bytes.count - offset) != nil
+        }
+        return found ?? key.utf8.dropFirst(offset).contains(UInt8(ascii: "/"))
     }
 
     /// confd's `ls`: sorted unique names of the direct children of `path` (and its own name when `path` is also
