@@ -36,6 +36,21 @@ private func randomKey(_ random: inout SplitMix) -> String {
         }
     }
 
+    @Test func byteOrderMatchesGoLessWhenAllStringsShareALongHead() {
+        var random = SplitMix(state: 3)
+        let head = "/test/apache-backend-pool-"
+        for _ in 0..<100 {
+            var strings = (0..<Int.random(in: 1...40, using: &random)).map { _ in head + randomKey(&random) }
+            if Bool.random(using: &random) { strings.append(head) }  // the head itself, a prefix of all the others
+            if Bool.random(using: &random) { strings.append(head + "\u{0}") }  // a zero byte right after the head
+            #expect(GoFormat.sharedHeadLength(strings) >= head.utf8.count)
+            #expect(GoFormat.sortedInByteOrder(strings) == strings.sorted(by: GoFormat.goLess))
+        }
+        #expect(GoFormat.sharedHeadLength(["abc", "abd", "ab"]) == 2)
+        #expect(GoFormat.sharedHeadLength(["x"]) == 1)
+        #expect(GoFormat.sharedHeadLength([]) == 0)
+    }
+
     @Test func byteOrderKeepsEqualStringsInTheirOrder() {
         let strings = ["b", "a", "b", "a", "0123456789abcdefX", "0123456789abcdef", "0123456789abcdefX"]
         #expect(GoFormat.byteOrder(of: strings) == [5, 4, 6, 1, 3, 0, 2])
