@@ -160,6 +160,22 @@ let sampleStore: [String: String] = [
         #expect(render(source, sampleStore) == expected)
     }
 
+    /// A body of only text and `{{.}}` is printed without walking it; it must print what the general walk prints
+    /// (the same body with each `{{.}}` inside `{{if true}}` takes the general path).
+    @Test(arguments: [
+        "{{range getvs \"/test/*\"}}  server {{.}};\n{{end}}",
+        "{{range seq 1 3}}<{{.}}>{{end}}",
+        "{{range jsonArray (getv \"/app/list\")}}[{{.}}]{{end}}",
+        "{{range ls \"/app/web\"}}{{.}}{{.}} {{end}}",
+        "{{range gets \"/test/*\"}}{{.}}|{{end}}",
+        "{{range getvs \"/none/*\"}}x{{.}}{{else}}empty{{end}}",
+    ])
+    func textAndDotBodiesPrintAsTheGeneralWalkDoes(source: String) {
+        let walked = source.replacingOccurrences(of: "{{.}}", with: "{{if true}}{{.}}{{end}}")
+        #expect(!render(source, sampleStore).hasPrefix("ERROR"))
+        #expect(render(source, sampleStore) == render(walked, sampleStore))
+    }
+
     @Test func renderingTenThousandBackendsIsLinear() throws {
         var pairs: [String: String] = [:]
         for i in 0..<10_000 { pairs["/test/apache-\(10000 + i)"] = "10.0.\(i / 256).\(i % 256):\(10000 + i)" }

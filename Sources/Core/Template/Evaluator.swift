@@ -41,6 +41,8 @@ struct Evaluator {
             switch node {
             case .text(let bytes):
                 out.append(contentsOf: bytes)
+            case .action(let pipeline) where pipeline.isBareDot:
+                GoFormat.appendActionValue(dot, to: &out)
             case .action(let pipeline):
                 let value = try evalPipeline(pipeline, dot: dot)
                 if pipeline.variables.isEmpty { GoFormat.appendActionValue(value, to: &out) }
@@ -121,6 +123,10 @@ struct Evaluator {
         switch value {
         case .list(let items, _):
             if items.isEmpty { break }
+            if names.isEmpty, Self.printsOnlyTextAndDot(branch.list) {
+                for item in items { Self.print(branch.list, dot: item, to: &out) }
+                return
+            }
             for (i, item) in items.enumerated() where try !iterate(.int(Int64(i)), item) { break }
             return
         case .map(let entries, _):
@@ -135,6 +141,27 @@ struct Evaluator {
             throw error("range can't iterate over \(GoFormat.plain(value))", at: pipeline.position)
         }
         if let elseList = branch.elseList { try walk(elseList, dot: dot, out: &out) }
+    }
+
+    /// A body of text and `{{.}}` only (`server {{.}};` over `getvs`, the shape of most store templates) cannot
+    /// fail, declare variables or break out, so a range prints it for each element without walking it as a tree.
+    private static func printsOnlyTextAndDot(_ nodes: [Node]) -> Bool {
+        nodes.allSatisfy { node in
+            switch node {
+            case .text: return true
+            case .action(let pipeline): return pipeline.isBareDot
+            default: return false
+            }
+        }
+    }
+
+    private static func print(_ textAndDot: [Node], dot: Value, to out: inout [UInt8]) {
+        for node in textAndDot {
+            switch node {
+            case .text(let bytes): out.append(contentsOf: bytes)
+            default: GoFormat.appendActionValue(dot, to: &out)
+            }
+        }
     }
 
     // MARK: Pipelines and commands

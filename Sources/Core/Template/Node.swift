@@ -33,6 +33,15 @@ struct Pipeline: Sendable {
     /// True for `=`, false for `:=`.
     var isAssignment: Bool
     var commands: [Command]
+
+    /// `{{.}}`: prints dot as it is. The body of most `range` loops over store values, so the evaluator prints
+    /// it without evaluating a pipeline.
+    var isBareDot: Bool {
+        guard variables.isEmpty, commands.count == 1, commands[0].operands.count == 1,
+            case .dot = commands[0].operands[0]
+        else { return false }
+        return true
+    }
 }
 
 /// One command of a pipeline: a function and its arguments, or a single operand.
