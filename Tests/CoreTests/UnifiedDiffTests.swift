@@ -104,6 +104,17 @@ import Testing
         #expect(UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(oneChanged.utf8)) == (1, 1))
     }
 
+    @Test func sizesFurtherApartThanTheLimitSkipTheSearchAndAgree() {
+        // One line becoming 3000 (the old line among them) is more than `editLimit` edits whatever the script.
+        let old = "server 10.0.0.1500;\nx\n"
+        let new = (0..<3000).map { "server 10.0.0.\($0);\n" }.joined() + "y\n"
+        let diff = UnifiedDiff(old: old, new: new)
+        let counts = UnifiedDiff.lineCounts(old: Array(old.utf8), new: Array(new.utf8))
+        #expect(counts.added == diff.addedCount && counts.removed == diff.removedCount)
+        #expect(counts == (3001, 2))
+        #expect(diff.lines.first == .removed("server 10.0.0.1500;"))
+    }
+
     @Test func lineCountsSkipTheCommonHeadAndTailAsTheFullDiffDoes() {
         var random = SystemRandomNumberGenerator()
         let words = ["server 10.0.0.1;", "server 10.0.0.2;", "x", "", "}"]

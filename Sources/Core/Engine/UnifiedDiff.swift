@@ -173,6 +173,9 @@ public struct UnifiedDiff: Sendable, Hashable {
     /// The number of edits in a shortest script between n and m lines (Myers' forward search), or `nil` past
     /// `editLimit`.
     private static func editDistance(n: Int, m: Int, same: (Int, Int) -> Bool) -> Int? {
+        // Every script has at least |n - m| edits: past the limit already, so there is nothing to search (a
+        // 10,000-line file replacing a 1-line one walked a thousand diagonals of it first).
+        guard abs(n - m) <= editLimit else { return nil }
         let maxD = min(n + m, editLimit)
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
@@ -202,6 +205,8 @@ public struct UnifiedDiff: Sendable, Hashable {
         if b.isEmpty { return a.map { .removed(String($0)) } }
         let n = a.count
         let m = b.count
+        // At least |n - m| edits: past the limit, the search could not finish.
+        guard abs(n - m) <= editLimit else { return a.map { .removed(String($0)) } + b.map { .added(String($0)) } }
         let maxD = min(n + m, editLimit)
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
