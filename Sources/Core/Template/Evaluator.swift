@@ -124,6 +124,12 @@ struct Evaluator {
         case .list(let items, _):
             if items.isEmpty { break }
             if names.isEmpty, Self.printsOnlyTextAndDot(branch.list) {
+                // Room for every line at once (a guess of 16 bytes per value), not a copy per doubling.
+                let textBytes = branch.list.reduce(0) { sum, node in
+                    if case .text(let bytes) = node { return sum + bytes.count }
+                    return sum + 16
+                }
+                out.reserveCapacity(out.count + items.count * textBytes)
                 for item in items { Self.print(branch.list, dot: item, to: &out) }
                 return
             }

@@ -8,7 +8,7 @@ enum GoFormat {
     static func appendActionValue(_ value: Value, to out: inout [UInt8]) {
         switch value {
         case .missing: out.append(contentsOf: "<no value>".utf8)
-        case .string(let s): out.append(contentsOf: s.utf8)
+        case .string(let s): s.withUTF8Bytes { out.append(contentsOf: $0) }
         default: out.append(contentsOf: plain(value).utf8)
         }
     }
