@@ -298,7 +298,7 @@ struct FunctionContext {
             throw EvalError("key does not exist: \(key)")
         case .getvs:
             try arity(function, args, 1)
-            return Self.stringList(try view.sortedMatchingValues(try string(args[0])))
+            return .list(try view.sortedMatchingValues(try string(args[0])), .strings)
         case .ls:
             try arity(function, args, 1)
             return Self.stringList(view.list(try string(args[0])))

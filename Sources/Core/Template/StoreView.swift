@@ -42,9 +42,11 @@ public struct StoreView: Sendable {
         try matchingPositions(pattern).map { (map.keys[$0], map.values[$0]) }
     }
 
-    /// The values of `matching(pattern)` in byte order: `getvs`.
-    func sortedMatchingValues(_ pattern: String) throws -> [String] {
-        GoFormat.sortedInByteOrder(try matchingPositions(pattern).map { map.values[$0] })
+    /// The values of `matching(pattern)` in byte order, as the list `getvs` returns (built once, not as a sorted
+    /// array of strings first: a 10,000-value list per render).
+    func sortedMatchingValues(_ pattern: String) throws -> [Value] {
+        let values = try matchingPositions(pattern).map { map.values[$0] }
+        return GoFormat.byteOrder(of: values).map { .string(values[$0]) }
     }
 
     private func matchingPositions(_ pattern: String) throws -> [Int] {
