@@ -68,6 +68,20 @@ private func eventually(_ condition: () async -> Bool) async -> Bool {
         #expect(await eventually { fixture.live?.contains("8001") == false })
     }
 
+    @Test func watchingRightAfterRunOnceDoesNotApplyTheSameStateTwice() async throws {
+        let fixture = EngineFixture()
+        let engine = fixture.engine(.watch)
+        #expect(try await engine.runOnce().map(\.result) == [.applied])
+        let running = Task { try await engine.run() }
+        defer { running.cancel() }
+        try await fixture.store.put("/test/c", "127.0.0.1:8003", lease: nil)
+        #expect(await eventually { fixture.live?.contains("8003") == true })
+        // Re-applying the state runOnce just applied would add an `unchanged` startup record.
+        let history = await engine.currentSnapshot().history.map { "\($0.trigger): \($0.result)" }
+        #expect(!history.contains { $0.hasSuffix("unchanged") }, "history: \(history)")
+        #expect(history.count == 2, "history: \(history)")
+    }
+
     @Test func aBurstIsCoalescedAndTheFileEndsExact() async throws {
         let fixture = EngineFixture([:])
         let engine = fixture.engine(.watch)

@@ -42,6 +42,20 @@ import Testing
         #expect(ProbeTally.addresses(in: "a:1 : b:2, c:3") == ["a:1", "b:2", "c:3"])
     }
 
+    @Test func aBackendNginxOnlyFailedOverFromIsMissing() {
+        // 8003 refused the connection and nginx retried on 8001: 8003 never answered.
+        let samples = [
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:8001"), milliseconds: 1),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:8003, 127.0.0.1:8001"), milliseconds: 1),
+        ]
+        let report = ProbeTally.report(
+            url: "http://x/", samples: samples, registered: ["127.0.0.1:8001", "127.0.0.1:8003"])
+        #expect(report.missing == ["127.0.0.1:8003"])
+        #expect(report.unexpected.isEmpty)
+        #expect(report.answers(from: "127.0.0.1:8001") == 2 && report.answers(from: "127.0.0.1:8003") == 0)
+        #expect(report.share(of: "127.0.0.1:8001") == 1)
+    }
+
     @Test func jsonHasExactlyTheDocumentedKeys() throws {
         let report = ProbeTally.report(
             url: "http://x/", samples: [ProbeSample(.answered(status: 200, handler: "h:1"), milliseconds: 2)],

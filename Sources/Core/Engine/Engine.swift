@@ -59,6 +59,9 @@ public actor Engine: Service, EngineControl {
     /// The watched keys in byte order, updated in place by each event.
     private var mirror = SortedKeyMap()
     private var revision: Int64 = 0
+    /// The store revision every resource was last applied at by `runOnce`, so that `run` in watch mode right after
+    /// it (the demo renders once before nginx starts) does not apply the same state again.
+    private var revisionAppliedByRunOnce: Int64?
     private var connection: StoreConnectionState = .connecting
     private var lastError: String?
     private var history: [ApplyRecord] = []
@@ -124,7 +127,9 @@ public actor Engine: Service, EngineControl {
         let snapshot = try await store.snapshot(prefixes: watchedPrefixes)
         replaceMirror(with: snapshot)
         connection = .connected
-        return await applyAll(trigger: .startup)
+        let records = await applyAll(trigger: .startup)
+        if records.allSatisfy({ $0.result.isSuccess }) { revisionAppliedByRunOnce = revision }
+        return records
     }
 
     private func runInterval(seconds: Int) async throws {
@@ -159,7 +164,7 @@ public actor Engine: Service, EngineControl {
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
-        _ = await applyAll(trigger: .startup)
+        if revisionAppliedByRunOnce != revision { _ = await applyAll(trigger: .startup) }
         backoff = .milliseconds(100)
         while !Task.isCancelled {
             do {

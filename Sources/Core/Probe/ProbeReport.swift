@@ -49,10 +49,18 @@ public struct ProbeReport: Sendable, Hashable {
         self.errorDetails = errorDetails
     }
 
-    /// Share of successful answers that `handler` gave, 0...1.
-    public func share(of handler: String) -> Double {
+    /// How many successful answers `address` gave: those whose `X-Handler` names it last (`a, b` means nginx
+    /// tried `a`, which failed, and `b` answered).
+    public func answers(from address: String) -> Int {
+        var count = 0
+        for (handler, answers) in handlers where ProbeTally.addresses(in: handler).last == address { count += answers }
+        return count
+    }
+
+    /// Share of successful answers that `address` gave, 0...1.
+    public func share(of address: String) -> Double {
         let answered = handlers.values.reduce(0, +)
         guard answered > 0 else { return 0 }
-        return Double(handlers[handler, default: 0]) / Double(answered)
+        return Double(answers(from: address)) / Double(answered)
     }
 }

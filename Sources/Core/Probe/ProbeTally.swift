@@ -17,7 +17,8 @@ public enum ProbeTally {
             max: sorted.last ?? 0)
     }
 
-    /// The addresses in one `X-Handler` value (`$upstream_addr` lists every upstream tried: `a, b` or `a : b`).
+    /// The addresses in one `X-Handler` value (`$upstream_addr` lists every upstream tried, in order: `a, b` or
+    /// `a : b`; the last one gave the answer).
     public static func addresses(in handler: String) -> [String] {
         handler.replacingOccurrences(of: " : ", with: ",").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -48,10 +49,13 @@ public enum ProbeTally {
         var missing: [String] = []
         var unexpected: [String] = []
         if let registered {
-            let answered = Set(handlers.keys.flatMap(addresses(in:)))
+            // `a, b`: nginx tried `a`, it failed, and `b` answered. Only the last address answered, but every one of
+            // them was sent traffic, so an unregistered address anywhere in the list is unexpected.
+            let tried = Set(handlers.keys.flatMap(addresses(in:)))
+            let answered = Set(handlers.keys.compactMap { addresses(in: $0).last })
             let known = Set(registered)
             missing = known.subtracting(answered).sorted()
-            unexpected = answered.subtracting(known).sorted()
+            unexpected = tried.subtracting(known).sorted()
         }
         return ProbeReport(
             url: url, time: time, requests: samples.count, errors: errorsByKind.values.reduce(0, +),

@@ -47,7 +47,7 @@ extension Layout {
             } else {
                 lines = [("Rendering the change against the store… (nothing is applied)", .dim)]
             }
-            let back = pane.returnForm == nil ? "" : " and return to the form"
+            let back = pane.returnForm == nil ? "" : " and returns to the form"
             lines.insert(("Nothing has been applied. j/k scroll, Esc closes\(back).", .dim), at: 0)
             lines.insert(("", .overlay), at: 1)
             drawWindow(
