@@ -29,6 +29,23 @@ import Testing
             ])
     }
 
+    @Test func joinAgreesWithCleaningTheWholePathForEveryShapeOfBaseAndElement() {
+        // Go: path.Join(a, b) == path.Clean(a + "/" + b), empty parts ignored. The fast paths must not change that.
+        let pieces = [
+            "", "/", ".", "..", "a", "/a", "a/", "/a/b", "a/b", "//a", "/a//b", "/./a", "/a/..", "b.c", "...",
+        ]
+        for base in pieces {
+            for element in pieces {
+                let parts = [base, element].filter { !$0.isEmpty }
+                let expected = parts.isEmpty ? "" : GoPath.clean(parts.joined(separator: "/"))
+                #expect(GoPath.join(base, element) == expected, "join(\"\(base)\", \"\(element)\")")
+                if GoPath.isClean(base) {
+                    #expect(GoPath.join(base, element, baseIsClean: true) == expected)
+                }
+            }
+        }
+    }
+
     @Test func dotElementsAreCleanedAwayAndOtherDotsKept() throws {
         let pairs = try flatten(
             """

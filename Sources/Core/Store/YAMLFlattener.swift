@@ -260,8 +260,16 @@ extension GoPath {
     /// - Parameter baseIsClean: `isClean(base)`, when the caller joins many elements to one base and knows it.
     static func join(_ base: String, _ element: String, baseIsClean: Bool? = nil) -> String {
         if element.isEmpty { return base.isEmpty ? "" : clean(base) }
-        if baseIsClean ?? isClean(base), isPlainElement(element) {
-            return base == "/" ? "/" + element : joinedWithSlash(base, element)
+        // `.` is clean but vanishes in a join (`path.Join(".", "a")` is `a`): the general case handles it.
+        if !base.isEmpty, base != ".", baseIsClean ?? isClean(base) {
+            if isPlainElement(element) {
+                return base == "/" ? "/" + element : joinedWithSlash(base, element)
+            }
+            // A whole clean path as one element, as the file store's flat keys are (`"/test/apache-8001": …`
+            // under the root): joining only drops the doubled slash, so `clean` need not split and rebuild it.
+            if element.utf8.count > 1, element.utf8.first == UInt8(ascii: "/"), isClean(element) {
+                return base == "/" ? element : base + element
+            }
         }
         return clean(base.isEmpty ? element : base + "/" + element)
     }
