@@ -67,6 +67,8 @@ public actor Engine: Service, EngineControl {
     private var history: [ApplyRecord] = []
     private var nextRecordID = 1
     private var renders: [String: (last: String?, previous: String?)] = [:]
+    /// Per resource: the order `getvs` sorted values in at its last render (see `ValueOrderCache`).
+    private let valueOrderCaches: [String: ValueOrderCache]
     private var coalescers: [String: Coalescer<ContinuousClock.Instant>] = [:]
     private var deadlines: [String: ContinuousClock.Instant] = [:]
     private var timerTask: Task<Void, Never>?
@@ -85,6 +87,8 @@ public actor Engine: Service, EngineControl {
         self.pipeline = ApplyPipeline(options: configuration.options)
         self.plans = Dictionary(configuration.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.planOrder = configuration.resources.map(\.name)
+        self.valueOrderCaches = Dictionary(
+            configuration.resources.map { ($0.name, ValueOrderCache()) }, uniquingKeysWith: { first, _ in first })
         for plan in configuration.resources {
             let wait = plan.wait ?? configuration.wait
             coalescers[plan.name] = Coalescer(minimumQuiet: wait.minimumQuiet, maximumDelay: wait.maximumDelay)
@@ -318,7 +322,7 @@ public actor Engine: Service, EngineControl {
         }
         let id = nextRecordID
         nextRecordID += 1
-        let storeView = StoreView(view)
+        let storeView = StoreView(view, orderCache: valueOrderCaches[plan.name])
         let outcome = await pipeline.apply(id: id, trigger: trigger, target: target, rejectedKeys: rejected) {
             try template.get().render(storeView)
         }

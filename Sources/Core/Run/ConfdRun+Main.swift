@@ -107,6 +107,7 @@ extension ConfdRun {
             }
             return records.allSatisfy(\.result.isSuccess) ? 0 : 1
         }
+        HeapTuning.keepFreedMemoryForReuse()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -6,15 +6,20 @@ import Foundation
 /// sort what matched.
 public struct StoreView: Sendable {
     private let map: SortedKeyMap
+    private let orderCache: ValueOrderCache?
 
     /// - Parameter pairs: key to value; keys are taken as they are (confd does not normalise them).
     public init(_ pairs: [String: String]) {
         self.map = SortedKeyMap(pairs)
+        orderCache = nil
     }
 
     /// A view over keys the engine already holds in byte order.
-    public init(_ map: SortedKeyMap) {
+    /// - Parameter orderCache: where `getvs` remembers its last sort, when the same resource renders again and
+    ///   again (the engine keeps one per resource).
+    public init(_ map: SortedKeyMap, orderCache: ValueOrderCache? = nil) {
         self.map = map
+        self.orderCache = orderCache
     }
 
     /// Every key in byte order, each with its value.
@@ -45,8 +50,11 @@ public struct StoreView: Sendable {
     /// The values of `matching(pattern)` in byte order, as the list `getvs` returns (built once, not as a sorted
     /// array of strings first: a 10,000-value list per render).
     func sortedMatchingValues(_ pattern: String) throws -> [Value] {
-        let values = try matchingPositions(pattern).map { map.values[$0] }
-        return GoFormat.byteOrder(of: values).map { .string(values[$0]) }
+        let positions = try matchingPositions(pattern)
+        let values = positions.map { map.values[$0] }
+        guard let orderCache else { return GoFormat.byteOrder(of: values).map { .string(values[$0]) } }
+        let order = orderCache.order(of: pattern, keys: positions.map { map.keys[$0] }, values: values)
+        return order.map { .string(values[$0]) }
     }
 
     private func matchingPositions(_ pattern: String) throws -> [Int] {
