@@ -38,7 +38,7 @@ enum LiveFile {
     }
 
     /// Writes `state` to a new stage file `.<destname><digits>` in the dest directory (same file system, so the
-    /// rename is atomic): created 0600, filled, fsynced, then given its mode and owner.
+    /// rename is atomic): created 0600, filled, given its mode and owner, then fsynced.
     /// - Returns: the stage file's path.
     static func writeStage(for dest: String, _ state: FileState) throws -> String {
         let directory = (dest as NSString).deletingLastPathComponent
@@ -70,14 +70,16 @@ enum LiveFile {
                 }
                 written += count
             }
-            guard fsync(descriptor) == 0 else {
-                throw FileError(path: path, action: "fsync the stage file", code: errno)
-            }
+            // Owner and mode before the fsync, so that one fsync makes them durable with the bytes: set after it,
+            // a crash could leave the new file live with the stage file's 0600.
             guard fchown(descriptor, state.uid, state.gid) == 0 || (geteuid() != 0 && state.uid == geteuid()) else {
                 throw FileError(path: path, action: "set the owner \(state.uid):\(state.gid) of", code: errno)
             }
             guard fchmod(descriptor, mode_t(state.mode)) == 0 else {
                 throw FileError(path: path, action: "set the mode of", code: errno)
+            }
+            guard fsync(descriptor) == 0 else {
+                throw FileError(path: path, action: "fsync the stage file", code: errno)
             }
         } catch {
             unlink(path)

@@ -19,7 +19,7 @@ public enum ResourceLoader {
         let confD = (confdir as NSString).appendingPathComponent("conf.d")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: confD, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ResourceError("\(confD): no such directory (is -confdir right?)")
+            throw ResourceError("\(confD): no such directory (is --confdir right?)")
         }
         var names: [String] = []
         if let enumerator = FileManager.default.enumerator(atPath: confD) {
