@@ -2,18 +2,6 @@ import Testing
 
 @testable import Core
 
-/// A small deterministic generator, so a failure can be replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Keys that share long prefixes, differ past the 16 packed bytes, contain NUL, `/`, multi-byte UTF-8 and are
 /// prefixes of each other: the cases a byte-order shortcut could get wrong.
 private func randomKey(_ random: inout SplitMix) -> String {
