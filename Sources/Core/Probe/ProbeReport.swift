@@ -22,7 +22,12 @@ public struct ProbeReport: Sendable, Hashable {
     public var requests: Int
     public var errors: Int
     /// `X-Handler` value to the number of answers that carried it.
-    public var handlers: [String: Int]
+    public var handlers: [String: Int] {
+        didSet { answersByAddress = Self.answersByAddress(handlers) }
+    }
+    /// Answers per address, each `X-Handler` value counted for its last address: kept beside `handlers` so that
+    /// asking for every backend of a big fleet does not re-read every handler per backend.
+    public private(set) var answersByAddress: [String: Int]
     public var latency: LatencySummary
     /// Error kind (`connect`, `timeout`, `status 502`, `no X-Handler`) to count.
     public var errorsByKind: [String: Int]
@@ -42,6 +47,7 @@ public struct ProbeReport: Sendable, Hashable {
         self.requests = requests
         self.errors = errors
         self.handlers = handlers
+        answersByAddress = Self.answersByAddress(handlers)
         self.latency = latency
         self.errorsByKind = errorsByKind
         self.missing = missing
@@ -52,9 +58,16 @@ public struct ProbeReport: Sendable, Hashable {
     /// How many successful answers `address` gave: those whose `X-Handler` names it last (`a, b` means nginx
     /// tried `a`, which failed, and `b` answered).
     public func answers(from address: String) -> Int {
-        var count = 0
-        for (handler, answers) in handlers where ProbeTally.addresses(in: handler).last == address { count += answers }
-        return count
+        answersByAddress[address, default: 0]
+    }
+
+    private static func answersByAddress(_ handlers: [String: Int]) -> [String: Int] {
+        var answers: [String: Int] = [:]
+        for (handler, count) in handlers {
+            guard let last = ProbeTally.addresses(in: handler).last else { continue }
+            answers[last, default: 0] += count
+        }
+        return answers
     }
 
     /// Share of successful answers that `address` gave, 0...1.

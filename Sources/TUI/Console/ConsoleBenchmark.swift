@@ -29,9 +29,15 @@ public enum ConsoleBenchmark {
                 ttlRemaining: $0 % 60)
         }
         let render = "upstream backend {\n" + backends.map { "    server \($0.address);\n" }.joined() + "}\n"
+        // A probe of 1000 requests as `p` makes one: some backends answered, one after a failover.
+        var handlers = Dictionary(uniqueKeysWithValues: backends.prefix(999).map { ($0.address, 1) })
+        if backends.count > 1000 { handlers["\(backends[999].address), \(backends[1000].address)"] = 1 }
+        var report = ProbeTally.report(url: "http://bench/", samples: [], registered: backends.map(\.address))
+        report.handlers = handlers
         let snapshot = EngineSnapshot(
             store: "bench", connection: .connected, revision: 1, backends: backends,
-            resources: [ResourceStatus(name: "nginx.toml", dest: "/tmp/nginx.conf", lastRender: render)])
+            resources: [ResourceStatus(name: "nginx.toml", dest: "/tmp/nginx.conf", lastRender: render)],
+            probe: report)
         var state = ConsoleState(
             snapshot: EngineSnapshot(store: "bench"), size: TerminalSize(width: 120, height: 40))
         let receiveStart = DispatchTime.now().uptimeNanoseconds
