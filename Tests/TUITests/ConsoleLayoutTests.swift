@@ -138,6 +138,14 @@ struct ConsoleLayoutTests {
         #expect(!text.contains("b1000 "))
     }
 
+    @Test func aLongMissingListShowsItsCountAndTheFirstFew() {
+        let many = (1...20).map { "10.0.0.\($0):80" }
+        #expect(Layout.listed("missing", Array(many.prefix(2)), theme: Theme()) == "missing: 10.0.0.1:80, 10.0.0.2:80")
+        let long = Layout.listed("missing", many, theme: Theme(ascii: true))
+        #expect(long.hasPrefix("missing (20): 10.0.0.1:80, 10.0.0.2:80,"))
+        #expect(long.hasSuffix("10.0.0.8:80, ~") && !long.contains("10.0.0.9:80"))
+    }
+
     @Test func layoutOf10000BackendsFormatsOnlyVisibleRows() {
         var snapshot = ConsoleFixtures.snapshot()
         snapshot.backends = (0..<10_000).map {

@@ -205,18 +205,10 @@ extension Layout {
                 .normal, nil
             ))
         if !probe.missing.isEmpty {
-            lines.append(
-                (
-                    "\(theme.missingMark) missing: "
-                        + probe.missing.joined(separator: ", "), .warn, nil
-                ))
+            lines.append(("\(theme.missingMark) " + listed("missing", probe.missing, theme: theme), .warn, nil))
         }
         if !probe.unexpected.isEmpty {
-            lines.append(
-                (
-                    "\(theme.badMark) unexpected: "
-                        + probe.unexpected.joined(separator: ", "), .bad, nil
-                ))
+            lines.append(("\(theme.badMark) " + listed("unexpected", probe.unexpected, theme: theme), .bad, nil))
         }
         if probe.missing.isEmpty && probe.unexpected.isEmpty {
             lines.append(("\(theme.okMark) every registered backend answered", .ok, nil))
@@ -227,7 +219,7 @@ extension Layout {
         let filter = state.filter(of: .probe).lowercased()
         if !filter.isEmpty { lines = lines.filter { $0.0.lowercased().contains(filter) } }
         let offset = min(state.cursor[.probe, default: 0], max(0, lines.count - rect.height))
-        let longest = probe.handlers.keys.map(\.count).max() ?? 8
+        let longest = probe.handlers.keys.map(\.utf8.count).max() ?? 8
         let labelWidth = min(longest, max(8, rect.width - 16))
         for line in 0..<min(rect.height, max(0, lines.count - offset)) {
             let (text, role, share) = lines[offset + line]
@@ -245,6 +237,14 @@ extension Layout {
             x += frame.put(String(repeating: theme.barEmpty, count: barWidth - filled), x: x, y: y, role: .dim)
             frame.put(percent, x: x, y: y)
         }
+    }
+
+    /// `label: a, b` for a few addresses; past `limit`, the count and the first few (the line is cut to the panel
+    /// anyway, and joining 10,000 addresses for every frame cost milliseconds).
+    static func listed(_ label: String, _ addresses: [String], theme: Theme, limit: Int = 8) -> String {
+        guard addresses.count > limit else { return "\(label): " + addresses.joined(separator: ", ") }
+        let first = addresses.prefix(limit).joined(separator: ", ")
+        return "\(label) (\(addresses.count)): \(first), \(theme.ellipsis)"
     }
 
     static func ms(_ value: Double) -> String {
