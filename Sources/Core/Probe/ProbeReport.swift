@@ -22,12 +22,10 @@ public struct ProbeReport: Sendable, Hashable {
     public var requests: Int
     public var errors: Int
     /// `X-Handler` value to the number of answers that carried it.
-    public var handlers: [String: Int] {
-        didSet { answersByAddress = Self.answersByAddress(handlers) }
-    }
-    /// Answers per address, each `X-Handler` value counted for its last address: kept beside `handlers` so that
-    /// asking for every backend of a big fleet does not re-read every handler per backend.
-    public private(set) var answersByAddress: [String: Int]
+    public let handlers: [String: Int]
+    /// Answers per address, each `X-Handler` value counted for its last address: tallied once with `handlers` so
+    /// that asking for every backend of a big fleet does not re-read every handler per backend.
+    public let answersByAddress: [String: Int]
     public var latency: LatencySummary
     /// Error kind (`connect`, `timeout`, `status 502`, `no X-Handler`) to count.
     public var errorsByKind: [String: Int]

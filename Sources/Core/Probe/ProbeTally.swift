@@ -46,20 +46,18 @@ public enum ProbeTally {
                 errorsByKind[kind, default: 0] += 1
             }
         }
-        var missing: [String] = []
-        var unexpected: [String] = []
+        var report = ProbeReport(
+            url: url, time: time, requests: samples.count, errors: errorsByKind.values.reduce(0, +),
+            handlers: handlers, latency: latency(samples.map(\.milliseconds)), errorsByKind: errorsByKind,
+            missing: [], unexpected: [])
         if let registered {
             // `a, b`: nginx tried `a`, it failed, and `b` answered. Only the last address answered, but every one of
             // them was sent traffic, so an unregistered address anywhere in the list is unexpected.
             let tried = Set(handlers.keys.flatMap(addresses(in:)))
-            let answered = Set(handlers.keys.compactMap { addresses(in: $0).last })
             let known = Set(registered)
-            missing = known.subtracting(answered).sorted()
-            unexpected = tried.subtracting(known).sorted()
+            report.missing = known.filter { report.answers(from: $0) == 0 }.sorted()
+            report.unexpected = tried.subtracting(known).sorted()
         }
-        return ProbeReport(
-            url: url, time: time, requests: samples.count, errors: errorsByKind.values.reduce(0, +),
-            handlers: handlers, latency: latency(samples.map(\.milliseconds)), errorsByKind: errorsByKind,
-            missing: missing, unexpected: unexpected)
+        return report
     }
 }
