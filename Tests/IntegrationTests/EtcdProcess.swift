@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Core
 import Foundation
 import Testing
@@ -16,6 +15,8 @@ final class EtcdProcess: @unchecked Sendable {
     let dataDir: URL
     let cluster: String
     let tls: ServerTLS?
+    /// More etcd flags, e.g. `--auth-token-ttl 1`.
+    let extraArguments: [String]
     private var process: Process?
 
     /// PEM files for serving the client URL over https; `clientCertAuth` adds `--client-cert-auth`, and
@@ -43,9 +44,10 @@ final class EtcdProcess: @unchecked Sendable {
 
     init(
         name: String = "t", clientPort: Int = EtcdProcess.freePort(), peerPort: Int = EtcdProcess.freePort(),
-        cluster: String? = nil, tls: ServerTLS? = nil
+        cluster: String? = nil, tls: ServerTLS? = nil, extraArguments: [String] = []
     ) {
         self.tls = tls
+        self.extraArguments = extraArguments
         self.name = name
         self.clientPort = clientPort
         self.peerPort = peerPort
@@ -56,13 +58,14 @@ final class EtcdProcess: @unchecked Sendable {
     func start(wait: Bool = true) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = [
-            "--name", name, "--data-dir", dataDir.path,
-            "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
-            "--listen-peer-urls", "http://127.0.0.1:\(peerPort)",
-            "--initial-advertise-peer-urls", "http://127.0.0.1:\(peerPort)",
-            "--initial-cluster", cluster,
-        ]
+        process.arguments =
+            [
+                "--name", name, "--data-dir", dataDir.path,
+                "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+                "--listen-peer-urls", "http://127.0.0.1:\(peerPort)",
+                "--initial-advertise-peer-urls", "http://127.0.0.1:\(peerPort)",
+                "--initial-cluster", cluster,
+            ] + extraArguments
         if let tls {
             process.arguments! += ["--cert-file", tls.certificate, "--key-file", tls.key, "--trusted-ca-file", tls.ca]
             if tls.clientCertAuth { process.arguments!.append("--client-cert-auth") }
@@ -74,18 +77,15 @@ final class EtcdProcess: @unchecked Sendable {
         if wait { try await waitReady() }
     }
 
+    /// A store on this member alone (with the client certificate of `tls`).
+    func store() throws -> EtcdStore {
+        EtcdStore(endpoints: [endpoint], tls: try tls?.clientFiles.configuration())
+    }
+
     func waitReady() async throws {
-        let clientTLS = try tls?.clientFiles.configuration()
+        let store = try store()
         for _ in 0..<200 {
-            var request = HTTPClientRequest(url: endpoint + "/v3/kv/range")
-            request.method = .POST
-            request.tlsConfiguration = clientTLS
-            request.body = .bytes(.init(string: #"{"key":"AA=="}"#))
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
-                response.status == .ok
-            {
-                return
-            }
+            if (try? await store.snapshot(prefixes: ["/"])) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw EtcdTestError(message: "etcd on \(endpoint) did not become ready")
@@ -102,15 +102,6 @@ final class EtcdProcess: @unchecked Sendable {
     func stop() {
         kill()
         try? FileManager.default.removeItem(at: dataDir)
-    }
-
-    /// Sends a raw gateway request (for compaction in tests).
-    func post(_ path: String, _ json: String) async throws {
-        var request = HTTPClientRequest(url: endpoint + path)
-        request.method = .POST
-        request.body = .bytes(.init(string: json))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-        _ = try await response.body.collect(upTo: 1 << 20)
     }
 
     static func freePort() -> Int {

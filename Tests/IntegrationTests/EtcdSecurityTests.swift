@@ -216,8 +216,8 @@ struct TestPKI {
     // MARK: User and password
 
     /// A plain etcd with `root:password` and auth enabled.
-    private func etcdWithAuth(password: String) async throws -> EtcdProcess {
-        let etcd = EtcdProcess()
+    private func etcdWithAuth(password: String, arguments: [String] = []) async throws -> EtcdProcess {
+        let etcd = EtcdProcess(extraArguments: arguments)
         try await etcd.start()
         for arguments in [["user", "add", "root:\(password)"], ["auth", "enable"]] {
             let process = Process()
@@ -272,6 +272,27 @@ struct TestPKI {
 
         let anonymous = EtcdStore(endpoints: [etcd.endpoint])
         await #expect(throws: EtcdError.self) { try await anonymous.put("/test/b", "127.0.0.1:1", lease: nil) }
+    }
+
+    @Test func anExpiredTokenIsReplacedAndTheCallRetried() async throws {
+        guard EtcdProcess.available() else { return }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/etcdctl") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("etcdctl is missing (CI=true)") }
+            return
+        }
+        let password = "pw-" + UUID().uuidString.prefix(8)
+        // Simple tokens that etcd forgets after one idle second.
+        let etcd = try await etcdWithAuth(password: password, arguments: ["--auth-token-ttl", "1"])
+        defer { etcd.stop() }
+        let store = EtcdStore(endpoints: [etcd.endpoint], user: "root", password: password)
+        try await store.put("/test/a", "127.0.0.1:8001", lease: nil)
+        try await Task.sleep(for: .seconds(3))
+        try await store.put("/test/b", "127.0.0.1:8002", lease: nil)
+        var updates = store.updates(prefixes: ["/test/"], after: 0).makeAsyncIterator()
+        var seen: [StoreEvent] = []
+        while seen.count < 2, case .events(let events, _) = try await nextData(&updates) { seen += events }
+        #expect(
+            seen == [.put(key: "/test/a", value: "127.0.0.1:8001"), .put(key: "/test/b", value: "127.0.0.1:8002")])
     }
 
     @Test func runAuthenticatesAndNeverPrintsThePassword() async throws {

@@ -65,13 +65,42 @@ func nextData(
         // A new watch from a compacted revision resyncs.
         let current = try await store.snapshot(prefixes: ["/test/"]).revision
         try await store.put("/test/d", "4", lease: nil)
-        try await etcd.post("/v3/kv/compaction", #"{"revision":"\#(current + 1)","physical":true}"#)
+        try await store.compact(revision: current + 1)
         var second = store.updates(prefixes: ["/test/"], after: 1).makeAsyncIterator()
         guard case .resync(let snapshot) = try await nextData(&second) else {
             Issue.record("expected a resync")
             return
         }
         #expect(snapshot.pairs == ["/test/a": "1", "/test/b": "2", "/test/c": "3", "/test/d": "4"])
+    }
+
+    @Test func oneStreamWatchesEveryPrefixAndNestedPrefixesDeliverOnce() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = EtcdStore(endpoints: [etcd.endpoint])
+        let start = try await store.snapshot(prefixes: ["/a/", "/b/"])
+        var updates = store.updates(prefixes: ["/b/", "/a/", "/a/inner/"], after: start.revision).makeAsyncIterator()
+        try await store.put("/a/inner/x", "1", lease: nil)
+        try await store.put("/between", "no", lease: nil)
+        try await store.put("/b/y", "2", lease: nil)
+        try await store.delete("/a/inner/x")
+        var seen: [StoreEvent] = []
+        while seen.count < 3, case .events(let events, _) = try await nextData(&updates) { seen += events }
+        // Each watch keeps its own order; the two watches may interleave.
+        #expect(
+            seen.filter { $0.key.hasPrefix("/a/") } == [
+                .put(key: "/a/inner/x", value: "1"), .delete(key: "/a/inner/x"),
+            ])
+        #expect(seen.filter { $0.key.hasPrefix("/b/") } == [.put(key: "/b/y", value: "2")])
+        // Keys and values beyond ASCII come through byte for byte.
+        try await store.put("/a/é", "ü", lease: nil)
+        guard case .events(let events, _) = try await nextData(&updates) else {
+            Issue.record("expected events")
+            return
+        }
+        #expect(events == [.put(key: "/a/é", value: "ü")])
     }
 
     @Test func leaseExpiresAndKeepAliveOfExpiredLeaseThrows() async throws {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOSSL
 import ServiceLifecycle
 
 extension ConfdRun {
@@ -68,7 +67,7 @@ extension ConfdRun {
                 throw ConfdFlagError(
                     "-node \(plain): -client-cert, -client-key and -client-ca-keys need https:// nodes")
             }
-            let tls: TLSConfiguration
+            let tls: EtcdTLSConfiguration
             do {
                 tls = try files.configuration()
             } catch let error as EtcdTLSError {

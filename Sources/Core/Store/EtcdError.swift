@@ -1,17 +1,35 @@
 /// A failure talking to etcd, as a sentence naming the endpoint, the call and what etcd said.
 public struct EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure it was, for code that decides what to do next.
+    public enum Kind: Sendable, Hashable {
+        /// No answer: the member is down, refused the connection or the TLS handshake, or did not answer in time.
+        /// Another member may do better.
+        case unreachable
+        /// The lease (or another named thing) does not exist.
+        case notFound
+        /// The revision asked for has been compacted away.
+        case compacted
+        /// The auth token is missing, expired or invalid: authenticate again.
+        case unauthenticated
+        /// etcd refused the user name and password.
+        case authenticationFailed
+        /// The user may not do this.
+        case permissionDenied
+        /// etcd answered with another error.
+        case refused
+    }
+
     public var endpoint: String
     public var call: String
     public var reason: String
-    /// etcd's gRPC code when it sent one (5 = not found, 11 = compacted, 16 = unauthenticated).
-    public var code: Int?
+    public var kind: Kind
 
     /// - Parameter endpoint: the URL called; a `user:password@` in it is kept as `user:***@`.
-    public init(endpoint: String, call: String, reason: String, code: Int? = nil) {
+    public init(endpoint: String, call: String, reason: String, kind: Kind = .refused) {
         self.endpoint = StoreURLError.redacted(endpoint)
         self.call = call
         self.reason = reason
-        self.code = code
+        self.kind = kind
     }
 
     public var description: String { "etcd \(endpoint) \(call): \(reason)" }

@@ -1,41 +1,39 @@
-import AsyncHTTPClient
+import EtcdAPI
 import Foundation
-import NIOCore
-import NIOHTTP1
-import NIOSSL
+import GRPCCore
 
-/// A store over etcd's v3 JSON gateway: ranges, a streamed watch with failover and resync, and leases.
+/// A store over etcd's v3 gRPC API: ranges read in pages at one revision, one watch stream for every prefix with
+/// resume and resync, leases, password authentication, TLS, and failover between members.
 ///
-/// Requests go to the endpoints in order; one that cannot be reached moves the next one to the front.
+/// Calls go to the endpoints in order; one that cannot be reached moves the next one to the front. Keys and values
+/// stay etcd's bytes until `EtcdBytes` turns them into the store protocol's types.
 public final class EtcdStore: WritableKeyValueStore {
-    /// Client URLs such as `http://127.0.0.1:2379`.
+    /// Client URLs such as `http://127.0.0.1:2379` (`https://` for TLS).
     public let endpoints: [String]
     public let displayName: String
-    private let user: String?
-    private let password: String?
-    private let session = EtcdSession()
-    private let client: HTTPClient
-    private let tls: TLSConfiguration?
-    private let pageSize: Int
+    let user: String?
+    let password: String?
+    let tls: EtcdTLSConfiguration?
+    let pageSize: Int
+    let session = EtcdSession()
+    let members: EtcdMembers
 
     /// - Parameters:
     ///   - endpoints: base URLs (`http://host:port`, or `https://host:port` with `tls`), tried in order.
-    ///   - user: with `password`, authenticates through `/v3/auth/authenticate`.
-    ///   - tls: the client configuration for `https://` endpoints (from `EtcdTLSFiles.configuration()`); without it
-    ///     an `https://` endpoint is checked against the system's trust roots and no client certificate is sent.
+    ///   - user: with `password`, authenticates and sends the token with every call.
+    ///   - tls: the client side of `https://` endpoints (from `EtcdTLSFiles.configuration()`); without it an
+    ///     `https://` endpoint is checked against the system's trust roots and no client certificate is sent.
     ///   - pageSize: keys per range request; big prefixes are read in pages at one revision.
     public init(
-        endpoints: [String], user: String? = nil, password: String? = nil, tls: TLSConfiguration? = nil,
-        pageSize: Int = 1000
+        endpoints: [String], user: String? = nil, password: String? = nil, tls: EtcdTLSConfiguration? = nil,
+        pageSize: Int = 5000
     ) {
         self.endpoints = endpoints
         self.user = user
         self.password = password
         self.tls = tls
         self.pageSize = max(1, pageSize)
-        // One process-wide client: AHC keys its connection pools by the request's TLS configuration, so a TLS store
-        // needs no client of its own (and no shutdown).
-        self.client = HTTPClient.shared
+        self.members = EtcdMembers(tls: tls)
         self.displayName = Self.displayName(endpoints: endpoints, user: user)
     }
 
@@ -51,65 +49,57 @@ public final class EtcdStore: WritableKeyValueStore {
         return (secure ? "etcds://" : "etcd://") + (user.map { "\($0)@" } ?? "") + hosts.joined(separator: ",")
     }
 
-    /// A request to `url`, with the store's TLS configuration when it is https.
-    private func request(_ url: String) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        if let tls, url.hasPrefix("https://") { request.tlsConfiguration = tls }
-        return request
-    }
-
     // MARK: Reading
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
-        var pairs: [String: String] = [:]
+        try await snapshot(of: EtcdBytes.prefixes(prefixes))
+    }
+
+    /// Every key under `prefixes` (from `EtcdBytes.prefixes`), at one revision.
+    func snapshot(of prefixes: [[UInt8]]) async throws -> StoreSnapshot {
         var revision: Int64? = nil
-        for prefix in prefixes.isEmpty ? [""] : prefixes {
-            for kv in try await range(prefix: prefix, revision: &revision) {
-                pairs[EtcdWire.decode64(kv.key)] = EtcdWire.decode64(kv.value)
-            }
+        var pairs: [String: String] = [:]
+        for prefix in prefixes {
+            let kvs = try await range(prefix: prefix, revision: &revision)
+            pairs.reserveCapacity(pairs.count + kvs.count)
+            for kv in kvs { pairs[EtcdBytes.key(kv.key)] = EtcdBytes.value(kv.value) }
         }
-        if revision == nil { revision = try await currentRevision() }
         return StoreSnapshot(pairs: pairs, revision: revision ?? 0)
     }
 
     /// Every key under `prefix`, read in pages; `revision` is set by the first page and pins the rest.
-    private func range(prefix: String, revision: inout Int64?) async throws -> [EtcdWire.KeyValue] {
-        var all: [EtcdWire.KeyValue] = []
-        var start = EtcdWire.rangeStart(forPrefix: prefix)
-        let end = EtcdWire.rangeEnd(forPrefix: prefix)
+    func range(prefix: [UInt8], revision: inout Int64?) async throws -> [EtcdPB_KeyValue] {
+        var all: [EtcdPB_KeyValue] = []
+        var request = EtcdPB_RangeRequest()
+        request.key = Data(EtcdBytes.rangeStart(forPrefix: prefix))
+        request.rangeEnd = Data(EtcdBytes.rangeEnd(forPrefix: prefix))
+        request.limit = Int64(pageSize)
         while true {
-            var body: [String: Any] = ["key": start, "range_end": end, "limit": String(pageSize)]
-            if let revision { body["revision"] = String(revision) }
-            let answer: EtcdWire.RangeResponse = try await call("/v3/kv/range", body)
-            if revision == nil { revision = Int64(answer.header?.revision ?? "") }
-            let kvs = answer.kvs ?? []
-            all += kvs
-            guard answer.more == true, let last = kvs.last?.key, let data = Data(base64Encoded: last) else { break }
-            start = (data + Data([0])).base64EncodedString()
+            request.revision = revision ?? 0
+            let page = request
+            let answer = try await call("range") { member, metadata, options in
+                try await member.kv.range(page, metadata: metadata, options: options)
+            }
+            if revision == nil { revision = answer.header.revision }
+            if all.isEmpty { all = answer.kvs } else { all += answer.kvs }
+            guard answer.more, let last = answer.kvs.last?.key else { break }
+            request.key = last + [0]
         }
         return all
     }
 
-    private func currentRevision() async throws -> Int64 {
-        let answer: EtcdWire.RangeResponse = try await call(
-            "/v3/kv/range", ["key": EtcdWire.base64("\u{0}"), "count_only": true])
-        return Int64(answer.header?.revision ?? "") ?? 0
-    }
-
     public func list(prefix: String) async throws -> [KeyValue] {
         var revision: Int64? = nil
-        let kvs = try await range(prefix: prefix, revision: &revision)
-        var ttls: [String: Int] = [:]
-        for lease in Set(kvs.compactMap(\.lease)) {
-            let answer: EtcdWire.LeaseAnswer = try await call("/v3/lease/timetolive", ["ID": lease])
-            ttls[lease] = Int(answer.TTL ?? "") ?? -1
+        let kvs = try await range(prefix: EtcdBytes.bytes(prefix), revision: &revision)
+        var ttls: [Int64: Int] = [:]
+        for lease in Set(kvs.map(\.lease)) where lease != 0 {
+            ttls[lease] = try await timeToLive(lease)
         }
         return kvs.map { kv in
             KeyValue(
-                key: EtcdWire.decode64(kv.key), value: EtcdWire.decode64(kv.value),
-                lease: kv.lease.flatMap { Int64($0) }.map(LeaseID.init),
-                ttlRemaining: kv.lease.flatMap { ttls[$0] }.map { max(0, $0) })
+                key: EtcdBytes.key(kv.key), value: EtcdBytes.value(kv.value),
+                lease: kv.lease == 0 ? nil : LeaseID(kv.lease),
+                ttlRemaining: kv.lease == 0 ? nil : ttls[kv.lease].map { max(0, $0) })
         }
         .sorted { $0.key < $1.key }
     }
@@ -117,229 +107,67 @@ public final class EtcdStore: WritableKeyValueStore {
     // MARK: Writing
 
     public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
-        var body: [String: Any] = ["key": EtcdWire.base64(key), "value": EtcdWire.base64(value)]
-        if let lease { body["lease"] = String(lease.rawValue) }
-        let _: EtcdWire.RangeResponse = try await call("/v3/kv/put", body)
+        var request = EtcdPB_PutRequest()
+        request.key = Data(EtcdBytes.bytes(key))
+        request.value = Data(EtcdBytes.bytes(value))
+        request.lease = lease?.rawValue ?? 0
+        _ = try await call("put") { member, metadata, options in
+            try await member.kv.put(request, metadata: metadata, options: options)
+        }
     }
 
     public func delete(_ key: String) async throws {
-        let _: EtcdWire.RangeResponse = try await call("/v3/kv/deleterange", ["key": EtcdWire.base64(key)])
-    }
-
-    public func grantLease(ttl: Int) async throws -> LeaseID {
-        let answer: EtcdWire.LeaseAnswer = try await call("/v3/lease/grant", ["TTL": String(ttl)])
-        guard let id = answer.ID.flatMap({ Int64($0) }) else {
-            throw EtcdError(endpoint: endpoints.first ?? "", call: "lease grant", reason: "etcd returned no lease id")
-        }
-        return LeaseID(id)
-    }
-
-    public func keepAlive(_ lease: LeaseID) async throws -> Int {
-        let answer: EtcdWire.KeepAliveAnswer = try await call("/v3/lease/keepalive", ["ID": String(lease.rawValue)])
-        guard let ttl = answer.result?.TTL.flatMap({ Int($0) }), ttl > 0 else { throw EtcdLeaseExpired(lease: lease) }
-        return ttl
-    }
-
-    public func revoke(_ lease: LeaseID) async throws {
-        do {
-            let _: EtcdWire.RangeResponse = try await call("/v3/lease/revoke", ["ID": String(lease.rawValue)])
-        } catch let error as EtcdError where error.code == 5 {
-            return  // already gone
+        var request = EtcdPB_DeleteRangeRequest()
+        request.key = Data(EtcdBytes.bytes(key))
+        _ = try await call("delete") { member, metadata, options in
+            try await member.kv.deleteRange(request, metadata: metadata, options: options)
         }
     }
 
-    // MARK: Watching
-
-    public func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
-        let (stream, continuation) = AsyncThrowingStream<StoreUpdate, Error>.makeStream()
-        let task = Task { [self] in
-            await watchLoop(prefixes: prefixes, after: revision, continuation: continuation)
-            continuation.finish()
+    /// Compacts etcd's history up to `revision`: watches from before it then resync (for tests and tools).
+    func compact(revision: Int64) async throws {
+        var request = EtcdPB_CompactionRequest()
+        request.revision = revision
+        request.physical = true
+        _ = try await call("compact") { member, metadata, options in
+            try await member.kv.compact(request, metadata: metadata, options: options)
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
-    }
-
-    private enum WatchOutcome { case resynced(Int64), ended(String) }
-
-    private func watchLoop(
-        prefixes: [String], after revision: Int64, continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation
-    ) async {
-        var next = revision + 1
-        var failures = 0
-        var state = StoreConnectionState.connecting
-        func report(_ new: StoreConnectionState) {
-            if new != state {
-                state = new
-                continuation.yield(.connection(new))
-            }
-        }
-        while !Task.isCancelled {
-            let endpoint = await session.preferred(of: endpoints)
-            do {
-                let outcome = try await watchOnce(
-                    endpoint: endpoint, prefixes: prefixes, from: &next,
-                    onConnected: {
-                        failures = 0
-                        report(.connected)
-                    }, continuation: continuation)
-                switch outcome {
-                case .resynced(let resyncRevision):
-                    next = resyncRevision + 1
-                    continue
-                case .ended(let reason):
-                    report(.unreachable("the watch on \(StoreURLError.redacted(endpoint)) ended: \(reason)"))
-                }
-            } catch is CancellationError {
-                return
-            } catch let error as EtcdError {
-                if Task.isCancelled { return }
-                report(.unreachable("cannot watch: \(error)"))
-            } catch {
-                if Task.isCancelled { return }
-                report(
-                    .unreachable(
-                        "cannot watch \(StoreURLError.redacted(endpoint)): \(EtcdStore.explain(error, tls: tls != nil))"
-                    ))
-            }
-            await session.demote(endpoint, of: endpoints)
-            failures += 1
-            let delay = EtcdBackoff.delay(afterFailures: failures)
-            do { try await Task.sleep(for: delay) } catch { return }
-        }
-    }
-
-    private func watchOnce(
-        endpoint: String, prefixes: [String], from next: inout Int64, onConnected: () -> Void,
-        continuation: AsyncThrowingStream<StoreUpdate, Error>.Continuation
-    ) async throws -> WatchOutcome {
-        let covering = EtcdWatchRange(prefixes: prefixes)
-        let body: [String: Any] = [
-            "create_request": ["key": covering.key, "range_end": covering.rangeEnd, "start_revision": String(next)]
-        ]
-        var request = request(endpoint + "/v3/watch")
-        request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: body))))
-        if let token = try await token(endpoint: endpoint) { request.headers.add(name: "Authorization", value: token) }
-        let response = try await client.execute(request, timeout: .seconds(5))
-        guard response.status == .ok else {
-            return .ended("HTTP \(response.status.code)")
-        }
-        var buffer: [UInt8] = []
-        for try await chunk in response.body {
-            buffer.append(contentsOf: chunk.readableBytesView)
-            while let newline = buffer.firstIndex(of: 10) {
-                let line = Data(buffer[..<newline])
-                buffer.removeSubrange(...newline)
-                guard let parsed = try? EtcdWire.decoder.decode(EtcdWire.WatchLine.self, from: line) else { continue }
-                if let error = parsed.error {
-                    return .ended(error.message ?? error.error ?? "an error")
-                }
-                guard let result = parsed.result else { continue }
-                if result.canceled == true || result.compactRevision != nil {
-                    let snapshot = try await self.snapshot(prefixes: prefixes)
-                    continuation.yield(.resync(snapshot))
-                    return .resynced(snapshot.revision)
-                }
-                if result.created == true { onConnected() }
-                let headerRevision = Int64(result.header?.revision ?? "") ?? (next - 1)
-                guard let raw = result.events, !raw.isEmpty else { continue }
-                let lastRevision = raw.compactMap { Int64($0.kv?.modRevision ?? "") }.max() ?? headerRevision
-                let events = EtcdWire.storeEvents(result, prefixes: prefixes)
-                next = lastRevision + 1
-                if !events.isEmpty { continuation.yield(.events(events, revision: lastRevision)) }
-            }
-        }
-        return .ended("the server closed the stream")
-    }
-
-    // MARK: HTTP
-
-    private func token(endpoint: String) async throws -> String? {
-        guard let user, let password else { return nil }
-        if let token = await session.token { return token }
-        let data = try await post(
-            endpoint, "/v3/auth/authenticate", ["name": user, "password": password], token: nil, call: "authenticate")
-        guard let token = try EtcdWire.decoder.decode(EtcdWire.AuthAnswer.self, from: data).token else {
-            throw EtcdError(endpoint: endpoint, call: "authenticate", reason: "etcd returned no token for \(user)")
-        }
-        await session.setToken(token)
-        return token
-    }
-
-    private func call<Answer: Decodable>(_ path: String, _ body: [String: Any]) async throws -> Answer {
-        var lastError: Error = EtcdError(endpoint: "-", call: path, reason: "no endpoints configured")
-        let ordered = await session.ordered(endpoints)
-        for endpoint in ordered {
-            do {
-                var retriedAuth = false
-                while true {
-                    do {
-                        let token = try await token(endpoint: endpoint)
-                        let data = try await post(endpoint, path, body, token: token, call: path)
-                        await session.prefer(endpoint)
-                        return try EtcdWire.decoder.decode(Answer.self, from: data)
-                    } catch let error as EtcdError where error.code == 16 && !retriedAuth && user != nil {
-                        retriedAuth = true
-                        await session.setToken(nil)
-                    }
-                }
-            } catch let error as EtcdError where error.code != nil {
-                throw error  // etcd answered: another member would say the same
-            } catch let error as EtcdLeaseExpired {
-                throw error
-            } catch {
-                lastError = error
-                await session.demote(endpoint, of: endpoints)
-            }
-        }
-        throw lastError
-    }
-
-    private func post(
-        _ endpoint: String, _ path: String, _ body: [String: Any], token: String?, call: String
-    ) async throws -> Data {
-        var request = request(endpoint + path)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: token) }
-        request.body = .bytes(ByteBuffer(bytes: Array(try JSONSerialization.data(withJSONObject: body))))
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request, timeout: .seconds(5))
-        } catch {
-            throw EtcdError(endpoint: endpoint, call: call, reason: Self.explain(error, tls: tls != nil))
-        }
-        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        let data = Data(bytes.readableBytesView)
-        guard response.status == .ok else {
-            let failure = try? EtcdWire.decoder.decode(EtcdWire.ErrorBody.self, from: data)
-            throw EtcdError(
-                endpoint: endpoint, call: call,
-                reason:
-                    "HTTP \(response.status.code): \(failure?.message ?? failure?.error ?? String(decoding: data, as: UTF8.self))",
-                code: failure?.code ?? 0)
-        }
-        return data
     }
 }
 
-/// Which endpoint to use first, and the auth token, shared by every request of one store.
-actor EtcdSession {
-    private(set) var token: String?
-    private var first: String?
+/// The one place where etcd's bytes become the store protocol's keys and values, and back.
+enum EtcdBytes {
+    static func key(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func value(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    func setToken(_ token: String?) { self.token = token }
-    func prefer(_ endpoint: String) { first = endpoint }
-
-    func ordered(_ endpoints: [String]) -> [String] {
-        guard let first, let index = endpoints.firstIndex(of: first) else { return endpoints }
-        return Array(endpoints[index...] + endpoints[..<index])
+    /// The prefixes to read or watch, as bytes: none means every key, and a prefix inside another is dropped (its
+    /// keys come with the outer one).
+    static func prefixes(_ prefixes: [String]) -> [[UInt8]] {
+        let sorted = Set((prefixes.isEmpty ? [""] : prefixes).map(bytes)).sorted {
+            $0.lexicographicallyPrecedes($1)
+        }
+        var kept: [[UInt8]] = []
+        for prefix in sorted where !(kept.last.map { prefix.starts(with: $0) } ?? false) {
+            kept.append(prefix)
+        }
+        return kept
     }
 
-    func preferred(of endpoints: [String]) -> String { ordered(endpoints).first ?? "" }
-
-    /// Moves past `endpoint` after it failed.
-    func demote(_ endpoint: String, of endpoints: [String]) {
-        guard let index = endpoints.firstIndex(of: endpoint), endpoints.count > 1 else { return }
-        first = endpoints[(index + 1) % endpoints.count]
+    /// The end of the range holding every key that starts with `prefix` (etcd's "prefix + 1"): the last byte below
+    /// 0xff incremented, the rest cut; `[0]` (every key from the start on) when there is none.
+    static func rangeEnd(forPrefix prefix: [UInt8]) -> [UInt8] {
+        var bytes = prefix
+        while let last = bytes.last {
+            if last < 0xff {
+                bytes[bytes.count - 1] = last + 1
+                return bytes
+            }
+            bytes.removeLast()
+        }
+        return [0]
     }
+
+    /// The key where a prefix range starts (`\0` for the empty prefix: every key).
+    static func rangeStart(forPrefix prefix: [UInt8]) -> [UInt8] { prefix.isEmpty ? [0] : prefix }
 }

@@ -23,12 +23,12 @@ public struct EtcdTLSFiles: Sendable, Hashable {
     /// True when no file is named.
     public var isEmpty: Bool { certificate == nil && key == nil && ca == nil }
 
-    /// Reads every named file and builds the client configuration.
+    /// Reads every named file, checks that it holds what it should, and keeps its PEM bytes for the connection.
     ///
     /// Files are read here, once, so that a missing or broken file is reported before anything talks to etcd.
     /// - Throws: `EtcdTLSError` naming the file and what is wrong with it.
-    public func configuration() throws -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
+    public func configuration() throws -> EtcdTLSConfiguration {
+        var configuration = EtcdTLSConfiguration()
         switch (certificate, key) {
         case (nil, nil):
             break
@@ -37,22 +37,23 @@ public struct EtcdTLSFiles: Sendable, Hashable {
         case (nil, let key?):
             throw EtcdTLSError(file: key, reason: "a client key needs its certificate as well")
         case (let certificate?, let key?):
-            let chain = try Self.certificates(in: certificate, what: "client certificate")
-            configuration.certificateChain = chain.map { .certificate($0) }
+            configuration.certificateChain = try Self.certificates(in: certificate, what: "client certificate")
             let bytes = try Self.read(key, what: "client key")
             do {
-                configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: bytes, format: .pem))
+                _ = try NIOSSLPrivateKey(bytes: bytes, format: .pem)
             } catch {
                 throw EtcdTLSError(file: key, reason: "not a PEM private key (or it is encrypted)")
             }
+            configuration.privateKey = bytes
         }
         if let ca {
-            configuration.trustRoots = .certificates(try Self.certificates(in: ca, what: "CA file"))
+            configuration.trustRoots = try Self.certificates(in: ca, what: "CA file")
         }
         return configuration
     }
 
-    private static func certificates(in path: String, what: String) throws -> [NIOSSLCertificate] {
+    /// The file's bytes once they are known to hold at least one PEM certificate.
+    private static func certificates(in path: String, what: String) throws -> [UInt8] {
         let bytes = try read(path, what: what)
         let certificates: [NIOSSLCertificate]
         do {
@@ -63,7 +64,7 @@ public struct EtcdTLSFiles: Sendable, Hashable {
         guard !certificates.isEmpty else {
             throw EtcdTLSError(file: path, reason: "\(what): holds no PEM certificate")
         }
-        return certificates
+        return bytes
     }
 
     private static func read(_ path: String, what: String) throws -> [UInt8] {
@@ -75,6 +76,22 @@ public struct EtcdTLSFiles: Sendable, Hashable {
         }
         guard !data.isEmpty else { throw EtcdTLSError(file: path, reason: "\(what): the file is empty") }
         return Array(data)
+    }
+}
+
+/// The checked PEM material of a TLS connection to etcd, as `EtcdTLSFiles.configuration()` read it.
+public struct EtcdTLSConfiguration: Sendable, Hashable {
+    /// The client certificate chain (PEM), sent when etcd asks for one; `nil` sends none.
+    public var certificateChain: [UInt8]?
+    /// The private key of the client certificate (PEM).
+    public var privateKey: [UInt8]?
+    /// The CA certificates (PEM) that etcd's certificate must chain to; `nil` uses the system's trust roots.
+    public var trustRoots: [UInt8]?
+
+    public init(certificateChain: [UInt8]? = nil, privateKey: [UInt8]? = nil, trustRoots: [UInt8]? = nil) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+        self.trustRoots = trustRoots
     }
 }
 

@@ -1,5 +1,3 @@
-import NIOSSL
-
 extension StoreURL {
     /// Opens the store this URL names, for reading.
     public func openStore() throws -> any KeyValueStore {
@@ -18,7 +16,7 @@ extension StoreURL {
             guard tls else {
                 return EtcdStore(endpoints: endpoints.map { "http://\($0)" }, user: user, password: password)
             }
-            let configuration: TLSConfiguration
+            let configuration: EtcdTLSConfiguration
             do {
                 configuration = try files.configuration()
             } catch let error as EtcdTLSError {
