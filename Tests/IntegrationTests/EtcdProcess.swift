@@ -84,11 +84,17 @@ final class EtcdProcess: @unchecked Sendable {
 
     func waitReady() async throws {
         let store = try store()
+        var last: Error? = nil
         for _ in 0..<200 {
-            if (try? await store.snapshot(prefixes: ["/"])) != nil { return }
+            do {
+                _ = try await store.snapshot(prefixes: ["/"])
+                return
+            } catch {
+                last = error
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw EtcdTestError(message: "etcd on \(endpoint) did not become ready")
+        throw EtcdTestError(message: "etcd on \(endpoint) did not become ready: \(last.map { "\($0)" } ?? "")")
     }
 
     /// SIGKILL, keeping the data dir for a restart.

@@ -43,8 +43,7 @@ final class EtcdMember: Sendable {
         } else {
             security = .plaintext
         }
-        let transport = try Transport(
-            target: .dns(host: address.host, port: address.port), transportSecurity: security, config: config)
+        let transport = try Transport(target: address.target, transportSecurity: security, config: config)
         client = GRPCClient(transport: transport)
         kv = EtcdPB_KV.Client(wrapping: client)
         watch = EtcdPB_Watch.Client(wrapping: client)
@@ -64,6 +63,13 @@ struct EtcdEndpoint: Equatable {
     var host: String
     var port: Int
     var secure: Bool
+
+    /// An IP address is its own target; a name is resolved, and sent as the TLS server name (an IP may not be).
+    var target: any ResolvableTarget {
+        if host.contains(":") { return .ipv6(host: host, port: port) }
+        if host.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { return .ipv4(host: host, port: port) }
+        return .dns(host: host, port: port)
+    }
 
     init(host: String, port: Int, secure: Bool) {
         self.host = host
