@@ -132,8 +132,23 @@ func nextData(
         for member in members { try await member.waitReady() }
         let store = EtcdStore(endpoints: members.map(\.endpoint))
         try await store.put("/test/x", "1", lease: nil)
+        let start = try await store.snapshot(prefixes: ["/test/"])
+        var updates = store.updates(prefixes: ["/test/"], after: start.revision).makeAsyncIterator()
+        try await store.put("/test/w", "0", lease: nil)
+        guard case .events(let before, _) = try await nextData(&updates) else {
+            Issue.record("expected events")
+            return
+        }
+        #expect(before == [.put(key: "/test/w", value: "0")])
         members[0].kill()
         try await store.put("/test/y", "2", lease: nil)
-        #expect(try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/x": "1", "/test/y": "2"])
+        #expect(
+            try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/w": "0", "/test/x": "1", "/test/y": "2"])
+        // The watch moved to a live member and resumed where it was.
+        guard case .events(let after, _) = try await nextData(&updates) else {
+            Issue.record("expected events after the member died")
+            return
+        }
+        #expect(after == [.put(key: "/test/y", value: "2")])
     }
 }
