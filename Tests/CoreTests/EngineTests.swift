@@ -68,6 +68,29 @@ private func eventually(_ condition: () async -> Bool) async -> Bool {
         #expect(await eventually { fixture.live?.contains("8001") == false })
     }
 
+    @Test func eventsTellWhatTheEngineSawAndDidInOrder() async throws {
+        let fixture = EngineFixture()
+        let engine = fixture.engine(.watch)
+        let running = Task { try await engine.run() }
+        defer { running.cancel() }
+        #expect(await eventually { fixture.live?.contains("8002") == true })
+        try await fixture.store.put("/test/c", "127.0.0.1:8003", lease: nil)
+        #expect(await eventually { fixture.live?.contains("8003") == true })
+        try await fixture.store.delete("/test/a")
+        #expect(await eventually { fixture.live?.contains("8001") == false })
+        let events = await engine.currentSnapshot().events.map(\.event)
+        #expect(events.first == .storeConnection(.connected))
+        #expect(events.contains(.backendAdded(key: "/test/c", address: "127.0.0.1:8003")))
+        #expect(events.contains(.backendRemoved(key: "/test/a")))
+        let applied = events.compactMap { event -> ApplyResult? in
+            if case .applied(let record, let bytes) = event, bytes > 0 { return record.result }
+            return nil
+        }
+        #expect(applied == [.applied, .applied, .applied])
+        let started = events.filter { if case .applyStarted = $0 { return true } else { return false } }
+        #expect(started.count == 3)
+    }
+
     @Test func watchingRightAfterRunOnceDoesNotApplyTheSameStateTwice() async throws {
         let fixture = EngineFixture()
         let engine = fixture.engine(.watch)

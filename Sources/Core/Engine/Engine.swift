@@ -27,11 +27,16 @@ public struct EngineConfiguration: Sendable {
     public var onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)?
     /// How many apply records the history keeps.
     public var historyLimit: Int
+    /// Called with every event as it happens (metrics, the systemd status, logs). Must return quickly.
+    public var onEvent: (@Sendable (EngineEventRecord) -> Void)?
+    /// How many events the snapshot's event log keeps.
+    public var eventLimit: Int
 
     public init(
         resources: [ResourcePlan], mode: EngineMode, options: ApplyOptions = .init(), wait: WaitPolicy = .standard,
         backendPrefix: String? = nil, probe: (@Sendable () async throws -> ProbeReport)? = nil,
-        onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)? = nil, historyLimit: Int = 200
+        onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)? = nil, historyLimit: Int = 200,
+        onEvent: (@Sendable (EngineEventRecord) -> Void)? = nil, eventLimit: Int = 500
     ) {
         self.resources = resources
         self.mode = mode
@@ -41,6 +46,8 @@ public struct EngineConfiguration: Sendable {
         self.probe = probe
         self.onApply = onApply
         self.historyLimit = historyLimit
+        self.onEvent = onEvent
+        self.eventLimit = eventLimit
     }
 }
 
@@ -65,6 +72,8 @@ public actor Engine: Service, EngineControl {
     private var connection: StoreConnectionState = .connecting
     private var lastError: String?
     private var history: [ApplyRecord] = []
+    /// The event log, newest last, bounded by `configuration.eventLimit`.
+    private var events: [EngineEventRecord] = []
     private var nextRecordID = 1
     private var renders: [String: (last: String?, previous: String?)] = [:]
     /// Per resource: the order `getvs` sorted values in at its last render (see `ValueOrderCache`).
@@ -196,17 +205,26 @@ public actor Engine: Service, EngineControl {
             for event in events {
                 switch event {
                 case .put(let key, let value):
-                    if mirror.set(value, for: key) { changed.append(key) }
+                    let isNew = mirror[key] == nil
+                    if mirror.set(value, for: key) {
+                        changed.append(key)
+                        if isNew, isBackend(key) { emit(.backendAdded(key: key, address: value)) }
+                    }
                 case .delete(let key):
-                    if mirror.remove(key) != nil { changed.append(key) }
+                    if mirror.remove(key) != nil {
+                        changed.append(key)
+                        if isBackend(key) { emit(.backendRemoved(key: key)) }
+                    }
                 }
             }
             revision = max(revision, newRevision)
+            emit(.storeChanges(count: events.count, revision: newRevision))
             if connection != .connected { setConnection(.connected) }
             keysChanged(changed)
         case .resync(let snapshot):
             let old = mirror.dictionary
             replaceMirror(with: snapshot)
+            emit(.storeResync(revision: snapshot.revision))
             var changed = snapshot.pairs.compactMap { key, value in old[key] == value ? nil : key }
             changed += old.keys.filter { snapshot.pairs[$0] == nil }
             if connection != .connected { setConnection(.connected) }
@@ -227,6 +245,9 @@ public actor Engine: Service, EngineControl {
         let now = clock.now
         for name in planOrder {
             guard let plan = plans[name], keys.contains(where: plan.watches) else { continue }
+            if coalescers[name]!.hasPendingChanges || runningApplies[name] != nil {
+                emit(.changeCoalesced(resource: name))
+            }
             consider(name, coalescers[name]!.changeArrived(at: now))
         }
         schedulePublish()
@@ -244,6 +265,7 @@ public actor Engine: Service, EngineControl {
             break
         }
         connection = state
+        emit(.storeConnection(state))
         schedulePublish()
     }
 
@@ -310,6 +332,7 @@ public actor Engine: Service, EngineControl {
 
     /// One pass of the pipeline over `plan` against the mirror as it is now.
     private func apply(_ plan: ResourcePlan, trigger: ApplyTrigger) async -> ApplyRecord {
+        emit(.applyStarted(resource: plan.name, trigger: trigger))
         let (view, rejected) = plan.guardedView(of: mirror)
         reportRejections(rejected, plan: plan)
         let template = Result { try templates.template(at: plan.templatePath, displayName: plan.templateDisplayName) }
@@ -358,6 +381,7 @@ public actor Engine: Service, EngineControl {
             }
             lastError = "\(plan.name): \(message)"
         }
+        emit(.applied(record, renderedBytes: outcome.rendered?.utf8.count ?? 0))
         configuration.onApply?(outcome)
         schedulePublish()
     }
@@ -367,6 +391,7 @@ public actor Engine: Service, EngineControl {
             let value = mirror[key] ?? ""
             let marker = "\(plan.name)\u{0}\(key)\u{0}\(value)"
             guard reportedRejections.insert(marker).inserted else { continue }
+            emit(.rejected(resource: plan.name, key: key, value: value))
             let message = "\(plan.name): left out \(key): value \(String(reflecting: value)) is not host:port"
             logger.warning("\(message)")
             lastError = message
@@ -380,6 +405,23 @@ public actor Engine: Service, EngineControl {
                 LiveFile.remove(path)
             }
         }
+    }
+
+    // MARK: Events
+
+    private func isBackend(_ key: String) -> Bool {
+        guard let prefix = configuration.backendPrefix else { return false }
+        return key.utf8.starts(with: prefix.utf8)
+    }
+
+    /// Records `event` in the event log and hands it to the configured observer.
+    private func emit(_ event: EngineEvent) {
+        let record = EngineEventRecord(time: Date(), event: event)
+        events.append(record)
+        if events.count > configuration.eventLimit {
+            events.removeFirst(events.count - configuration.eventLimit)
+        }
+        configuration.onEvent?(record)
     }
 
     // MARK: Snapshots
@@ -426,7 +468,7 @@ public actor Engine: Service, EngineControl {
         }
         return EngineSnapshot(
             store: store.displayName, connection: connection, revision: revision, backends: backends,
-            resources: resources, history: history, probe: probeReport, lastError: lastError)
+            resources: resources, history: history, events: events, probe: probeReport, lastError: lastError)
     }
 
     /// Publishes at most every 30 ms, so a burst of changes costs one snapshot, not one per key.
