@@ -85,6 +85,13 @@ extension ConsoleState {
         case .char("v"):
             guard let backend = selectedBackendForAction() else { return [] }
             return run(.preview(.remove(key: backend.key), returnForm: nil))
+        case .char("["), .char("]"):
+            switchResource(by: key == .char("]") ? 1 : -1)
+            if let resource = shownResource, snapshot.resources.count > 1 {
+                focus = .upstream
+                message = StatusMessage(
+                    "Upstream shows \(resource.name) (\(resourceIndex + 1)/\(snapshot.resources.count))")
+            }
         case .char("r"):
             return run(.renderNow)
         case .char("p"):

@@ -18,6 +18,7 @@ public struct KeyHelp: Sendable, Hashable {
         KeyHelp("PgUp PgDn", "page up / down"),
         KeyHelp("/", "filter the focused panel (Esc clears)"),
         KeyHelp("s", "cycle the Backends sort order"),
+        KeyHelp("[ ]", "show the previous / next template resource in Upstream"),
         KeyHelp("enter", "show the output of the selected reload"),
         KeyHelp("a", "add a backend (form: Tab, Enter, ^P preview, Esc)", mutation: true),
         KeyHelp("d", "remove the selected backend (asks; y confirms)", mutation: true),
