@@ -139,7 +139,7 @@ public actor Engine: Service, EngineControl {
     public func runOnce() async throws -> [ApplyRecord] {
         let snapshot = try await store.snapshot(prefixes: watchedPrefixes)
         replaceMirror(with: snapshot)
-        connection = .connected
+        setConnection(.connected)
         let records = await applyAll(trigger: .startup)
         if records.allSatisfy({ $0.result.isSuccess }) { revisionAppliedByRunOnce = revision }
         return records
@@ -346,9 +346,11 @@ public actor Engine: Service, EngineControl {
         let id = nextRecordID
         nextRecordID += 1
         let storeView = StoreView(view, orderCache: valueOrderCaches[plan.name])
-        let outcome = await pipeline.apply(id: id, trigger: trigger, target: target, rejectedKeys: rejected) {
+        let renderedRevision = revision
+        var outcome = await pipeline.apply(id: id, trigger: trigger, target: target, rejectedKeys: rejected) {
             try template.get().render(storeView)
         }
+        outcome.record.revision = renderedRevision
         record(outcome, plan: plan)
         return outcome.record
     }
@@ -363,21 +365,25 @@ public actor Engine: Service, EngineControl {
             let current = renders[plan.name]
             if current?.last != rendered { renders[plan.name] = (rendered, current?.last) }
         }
+        // JSON logs carry the resource and revision as fields; confd's text lines keep their words.
+        let fields: Logger.Metadata = ["resource": "\(plan.name)", "revision": "\(record.revision)"]
         switch record.result {
         case .applied:
             logger.info(
-                "Target config \(record.dest) has been updated (\(record.trigger), +\(record.linesAdded) -\(record.linesRemoved))"
-            )
+                "Target config \(record.dest) has been updated (\(record.trigger), +\(record.linesAdded) -\(record.linesRemoved))",
+                metadata: fields)
         case .unchanged:
-            logger.debug("Target config \(record.dest) in sync")
+            logger.debug("Target config \(record.dest) in sync", metadata: fields)
         case .wouldChange:
-            logger.warning("Noop mode enabled. \(record.dest) will not be modified")
+            logger.warning("Noop mode enabled. \(record.dest) will not be modified", metadata: fields)
         default:
             let message = record.error ?? record.result.description
-            logger.error("\(plan.name): \(message)")
+            logger.error("\(plan.name): \(message)", metadata: fields)
             // What the failing check or reload printed says why ("exit status 1" does not); confd logs it too.
             if !record.output.isEmpty {
-                logger.error("\(plan.name): command output:\n\(record.output.trimmingCharacters(in: .newlines))")
+                logger.error(
+                    "\(plan.name): command output:\n\(record.output.trimmingCharacters(in: .newlines))",
+                    metadata: fields)
             }
             lastError = "\(plan.name): \(message)"
         }
@@ -393,7 +399,7 @@ public actor Engine: Service, EngineControl {
             guard reportedRejections.insert(marker).inserted else { continue }
             emit(.rejected(resource: plan.name, key: key, value: value))
             let message = "\(plan.name): left out \(key): value \(String(reflecting: value)) is not host:port"
-            logger.warning("\(message)")
+            logger.warning("\(message)", metadata: ["resource": "\(plan.name)", "key": "\(key)"])
             lastError = message
         }
     }
@@ -466,9 +472,11 @@ public actor Engine: Service, EngineControl {
                 name: name, dest: plan.target.dest, lastRender: renders[name]?.last,
                 previousRender: renders[name]?.previous)
         }
-        return EngineSnapshot(
+        var snapshot = EngineSnapshot(
             store: store.displayName, connection: connection, revision: revision, backends: backends,
             resources: resources, history: history, events: events, probe: probeReport, lastError: lastError)
+        snapshot.mirroredKeys = mirror.keys.count
+        return snapshot
     }
 
     /// Publishes at most every 30 ms, so a burst of changes costs one snapshot, not one per key.

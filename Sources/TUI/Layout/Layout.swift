@@ -99,7 +99,7 @@ public enum Layout {
         let hints: [(String, String, Bool)] = [
             ("tab", "panel", false), ("j/k", "move", false), ("a", "add", true), ("d", "remove", true),
             ("v", "preview", false), ("r", "render", true), ("p", "probe", false), ("/", "filter", false),
-            ("s", "sort", false), ("?", "help", false), ("q", "quit", false),
+            ("s", "sort", false), ("e", "events", false), ("?", "help", false), ("q", "quit", false),
         ]
         var x = 1
         for (key, text, mutation) in hints {
