@@ -58,9 +58,9 @@ struct EventLogEndToEndTests {
         #expect(screen.contains("backend /test/apache-7777 = 127.0.0.1:7777 registered"), "\(screen)")
 
         session.keys("/")
-        session.type("7777 refused")
+        session.type("rolled back")
         session.keys("Enter")
-        #expect(session.waitFor { $0.contains("filter: 7777 refused  (1 shown") }, "\(session.capture())")
+        #expect(session.waitFor { $0.contains("filter: rolled back  (1 shown") }, "\(session.capture())")
         #expect(!session.capture().contains("applied (startup)"))
         session.keys("Escape")
         session.keys("Escape")
