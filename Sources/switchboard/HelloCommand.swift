@@ -21,7 +21,10 @@ struct HelloCommand: AsyncParsableCommand {
         if let key = register { try LeaseOptions.validate(key: key) }
     }
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let address = try BackendAddress(parsing: listen)
         // Open the store before serving, so a bad --store fails at once instead of after the server is up.
         let writable = try register.map { _ in try CLIStore.open(store) }

@@ -19,7 +19,10 @@ struct ProbeCommand: AsyncParsableCommand {
         guard c >= 1 else { throw ValidationError("-c must be at least 1") }
     }
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         var registered: [String]?
         if store != nil {
             registered = try await CLIStore.open(store).list(prefix: prefix).map(\.value)

@@ -26,7 +26,10 @@ struct RegisterCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let parsed = try BackendAddress(parsing: address)
         let writable = try CLIStore.open(store)
         let registration = lease.registration(store: writable, key: key, address: parsed, healthURL: healthURL)
@@ -46,7 +49,10 @@ struct DeregisterCommand: AsyncParsableCommand {
     @Argument(help: "The key, e.g. /test/apache-8001.") var key: String
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let writable = try CLIStore.open(store)
         try await writable.delete(key)
         print("deregistered \(key) from \(writable.displayName)")
@@ -62,7 +68,10 @@ struct BackendsCommand: AsyncParsableCommand {
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
     @Flag(help: "One JSON array of {key, address, ttl}.") var json = false
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let entries = try await CLIStore.open(store).list(prefix: prefix)
         if json {
             let objects: [[String: Any]] = entries.map { entry in

@@ -100,34 +100,40 @@ final class ApplyScheduler: Service, Sendable {
     /// One pass of the pipeline over `plan` against the mirror as it is now.
     private func apply(_ plan: ResourcePlan, trigger: ApplyTrigger) async -> ApplyRecord {
         hub.emit(.applyStarted(resource: plan.name, trigger: trigger))
+        let renderedRevision = await mirror.revision
         let job = await renderer.job(for: plan, mirror: await mirror.contents)
         for (key, value) in zip(job.rejected, job.rejectedValues)
         where hub.isNewRejection(resource: plan.name, key: key, value: value) {
             hub.emit(.rejected(resource: plan.name, key: key, value: value))
             let message = "\(plan.name): left out \(key): value \(String(reflecting: value)) is not host:port"
-            logger.warning("\(message)")
+            logger.warning("\(message)", metadata: ["resource": "\(plan.name)", "key": "\(key)"])
             hub.update { $0.lastError = message }
         }
-        let outcome = await pipeline.apply(
+        var outcome = await pipeline.apply(
             id: hub.nextRecordID(), trigger: trigger, target: job.target, rejectedKeys: job.rejected,
             render: job.render)
+        outcome.record.revision = renderedRevision
         let record = outcome.record
         var error: String?
+        // JSON logs carry the resource and revision as fields; confd's text lines keep their words.
+        let fields: Logger.Metadata = ["resource": "\(plan.name)", "revision": "\(record.revision)"]
         switch record.result {
         case .applied:
             logger.info(
-                "Target config \(record.dest) has been updated (\(record.trigger), +\(record.linesAdded) -\(record.linesRemoved))"
-            )
+                "Target config \(record.dest) has been updated (\(record.trigger), +\(record.linesAdded) -\(record.linesRemoved))",
+                metadata: fields)
         case .unchanged:
-            logger.debug("Target config \(record.dest) in sync")
+            logger.debug("Target config \(record.dest) in sync", metadata: fields)
         case .wouldChange:
-            logger.warning("Noop mode enabled. \(record.dest) will not be modified")
+            logger.warning("Noop mode enabled. \(record.dest) will not be modified", metadata: fields)
         default:
             let message = record.error ?? record.result.description
-            logger.error("\(plan.name): \(message)")
+            logger.error("\(plan.name): \(message)", metadata: fields)
             // What the failing check or reload printed says why ("exit status 1" does not); confd logs it too.
             if !record.output.isEmpty {
-                logger.error("\(plan.name): command output:\n\(record.output.trimmingCharacters(in: .newlines))")
+                logger.error(
+                    "\(plan.name): command output:\n\(record.output.trimmingCharacters(in: .newlines))",
+                    metadata: fields)
             }
             error = "\(plan.name): \(message)"
         }

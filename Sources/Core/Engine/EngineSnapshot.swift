@@ -52,6 +52,8 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var probe: ProbeReport?
     /// The most recent error in words, for the status line.
     public var lastError: String?
+    /// How many keys the engine mirrors from the store (every watched prefix).
+    public var mirroredKeys: Int = 0
 
     public init(
         store: String, connection: StoreConnectionState = .connecting, revision: Int64 = 0,

@@ -151,10 +151,12 @@ final class SnapshotHub: Service, Sendable {
                 name: plan.name, dest: plan.target.dest, lastRender: facts.renders[plan.name]?.last,
                 previousRender: facts.renders[plan.name]?.previous)
         }
-        return EngineSnapshot(
+        var snapshot = EngineSnapshot(
             store: storeName, connection: facts.connection, revision: facts.revision, backends: backends,
             resources: resources, history: facts.history, events: facts.events, probe: facts.probe,
             lastError: facts.lastError)
+        snapshot.mirroredKeys = facts.mirror.count
+        return snapshot
     }
 
     private func publishSoon() {

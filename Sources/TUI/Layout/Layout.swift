@@ -99,7 +99,7 @@ public enum Layout {
         var hints: [(String, String, Bool)] = [
             ("tab", "panel", false), ("j/k", "move", false), ("a", "add", true), ("d", "remove", true),
             ("v", "preview", false), ("r", "render", true), ("p", "probe", false), ("/", "filter", false),
-            ("s", "sort", false), ("?", "help", false), ("q", "quit", false),
+            ("s", "sort", false), ("e", "events", false), ("?", "help", false), ("q", "quit", false),
         ]
         if state.snapshot.resources.count > 1 { hints.insert(("[ ]", "resource", false), at: 2) }
         var x = 1

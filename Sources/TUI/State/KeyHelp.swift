@@ -25,6 +25,7 @@ public struct KeyHelp: Sendable, Hashable {
         KeyHelp("v", "preview the diff removing the selected backend makes"),
         KeyHelp("r", "render and apply now", mutation: true),
         KeyHelp("p", "probe nginx now"),
+        KeyHelp("e", "event log, newest first (/ filters it, Esc closes)"),
         KeyHelp("?", "this help"),
         KeyHelp("q", "quit"),
     ]
