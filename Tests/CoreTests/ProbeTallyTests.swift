@@ -110,3 +110,34 @@ import Testing
         }
     }
 }
+
+/// The registry as it was during a run and at its end: who joined, who left, and the per-second timeline.
+@Suite struct ProbeTimelineTests {
+    @Test func aBackendThatJoinedIsNotUnexpectedAndOneThatLeftIsGone() {
+        let samples = [
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:1"), milliseconds: 1, second: 0),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:1, 127.0.0.1:2"), milliseconds: 1, second: 1),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:2"), milliseconds: 1, second: 1),
+            ProbeSample(.failed(kind: "reset before response"), milliseconds: 1, second: 1),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:9"), milliseconds: 1, second: 2),
+        ]
+        let report = ProbeTally.report(
+            url: "http://x/", samples: samples, registered: ["127.0.0.1:2", "127.0.0.1:3"],
+            registeredBySecond: [0: ["127.0.0.1:1"], 1: ["127.0.0.1:1", "127.0.0.1:2"]], retried: 7)
+        // :1 answered and left; :2 joined during the run; :3 registered at the end and never answered; :9 was
+        // never registered.
+        #expect(report.gone == ["127.0.0.1:1"])
+        #expect(report.unexpected == ["127.0.0.1:9"])
+        #expect(report.missing == ["127.0.0.1:3"])
+        #expect(report.retried == 7)
+        #expect(report.timeline.map(\.second) == [0, 1, 2])
+        #expect(report.timeline[1].answers == ["127.0.0.1:2": 2])
+        #expect(report.timeline[1].errors == ["reset before response": 1])
+        #expect(report.timeline[1].registered == ["127.0.0.1:1", "127.0.0.1:2"])
+        #expect(report.timeline[2].registered == nil)
+        let json = report.json()
+        #expect(json.contains("\"retried\":7"), "\(json)")
+        #expect(json.contains("\"gone\":[\"127.0.0.1:1\"]"), "\(json)")
+        #expect(json.contains("\"timeline\":[{\"answers\":{\"127.0.0.1:1\":1},\"errors\":{},"), "\(json)")
+    }
+}
