@@ -62,7 +62,11 @@ import Testing
             registered: ["h:1"])
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["requests", "errors", "handlers", "latency_ms", "missing", "unexpected"])
+        #expect(
+            Set(object.keys) == [
+                "requests", "errors", "handlers", "latency_ms", "missing", "unexpected", "gone", "errors_by_kind",
+                "retried", "timeline",
+            ])
         #expect(object["handlers"] as? [String: Int] == ["h:1": 1])
         let latency = try #require(object["latency_ms"] as? [String: Double])
         #expect(Set(latency.keys) == ["p50", "p90", "p99", "max"])
@@ -101,8 +105,11 @@ import Testing
         #expect(layout.resource.contains("values = \"host:port\""))
         #expect(layout.resource.contains("check_cmd = \"/usr/sbin/nginx -t -q -p /srv/demo/nginx/ -c {{.src}}\""))
         #expect(layout.template.contains("listen 127.0.0.1:8080;"))
-        #expect(layout.template.contains("add_header  X-Handler  $upstream_addr;"))
-        #expect(layout.template.contains("{{range getvs \"/test/*\"}}"))
+        #expect(layout.template.contains("add_header  X-Handler  $upstream_addr always;"))
+        #expect(layout.template.contains("{{$backends := getvs \"/test/*\"}}"))
+        #expect(layout.template.contains("{{range $backends}}"))
+        #expect(layout.template.contains("server 127.0.0.1:1 down;"))
+        #expect(layout.template.contains("proxy_next_upstream error timeout http_502 http_503;"))
         #expect(!layout.template.contains("\nuser "))
         #expect(!layout.template.contains("include "))
         for line in layout.template.split(separator: "\n") where line.contains("_path ") || line.contains("pid ") {
