@@ -18,7 +18,8 @@ import Testing
     @Test func withNoBackendTheDemoAnswers503UntilTheFirstRegistration() throws {
         let tools =
             DemoIntegrationTests.nginxInstalled && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
-        guard FaultSupport.require(tools && DemoIntegrationTests.binary != nil, "nginx, curl or switchboard is missing"),
+        guard
+            FaultSupport.require(tools && DemoIntegrationTests.binary != nil, "nginx, curl or switchboard is missing"),
             let binary = DemoIntegrationTests.binary
         else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sbzero-\(UUID().uuidString)").path
@@ -48,7 +49,9 @@ import Testing
         #expect(empty.status == "503", "\(empty)")
         #expect(empty.body.contains("no backend is registered"), "\(empty)")
         let config = try String(contentsOfFile: dir + "/nginx/nginx.conf", encoding: .utf8)
-        #expect(FaultSupport.tool("/usr/sbin/nginx", ["-t", "-q", "-p", dir + "/nginx/", "-c", dir + "/nginx/nginx.conf"]).status == 0, "\(config)")
+        #expect(
+            FaultSupport.tool("/usr/sbin/nginx", ["-t", "-q", "-p", dir + "/nginx/", "-c", dir + "/nginx/nginx.conf"])
+                .status == 0, "\(config)")
 
         // The first registration takes the traffic.
         let hello = Process()
@@ -128,7 +131,8 @@ import Testing
         let templatePath = dir + "/confd/templates/nginx.conf.tmpl"
         let shipped = try String(contentsOfFile: templatePath, encoding: .utf8)
         let placeholder = try #require(shipped.range(of: "{{else}}"))
-        let placeholderEnd = try #require(shipped.range(of: "{{end}}", range: placeholder.upperBound..<shipped.endIndex))
+        let placeholderEnd = try #require(
+            shipped.range(of: "{{end}}", range: placeholder.upperBound..<shipped.endIndex))
         let own = shipped.replacingCharacters(in: placeholder.lowerBound..<placeholderEnd.lowerBound, with: "")
         #expect(!own.contains("127.0.0.1:1 down"))
         try own.write(toFile: templatePath, atomically: true, encoding: .utf8)

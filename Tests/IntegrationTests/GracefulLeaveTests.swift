@@ -27,7 +27,10 @@ import Testing
         let hello = Process()
         hello.executableURL = URL(fileURLWithPath: binary)
         hello.arguments =
-            ["hello", "--listen", "127.0.0.1:\(port)", "--register", key, "--store", "file:\(dir)/store.yaml", "--ttl", "5"]
+            [
+                "hello", "--listen", "127.0.0.1:\(port)", "--register", key, "--store", "file:\(dir)/store.yaml",
+                "--ttl", "5",
+            ]
             + extra
         hello.standardOutput = FileHandle(forWritingAtPath: log)
         hello.standardError = hello.standardOutput
@@ -75,7 +78,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hello = try Self.startHello(binary, dir: dir, key: "/test/leaving", extra: ["--drain-grace", "3s"])
         defer { if hello.process.isRunning { kill(hello.process.processIdentifier, SIGKILL) } }
-        try #require(try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/leaving"] }, "\(hello.output)")
+        try #require(
+            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/leaving"] }, "\(hello.output)")
 
         // A request in flight that outlasts the grace.
         let slow = try Self.curl("http://127.0.0.1:\(hello.port)/?delay=4500")
@@ -111,7 +115,8 @@ import Testing
         let hello = try Self.startHello(
             binary, dir: dir, key: "/test/stuck", extra: ["--drain-grace", "200ms", "--drain-timeout", "1s"])
         defer { if hello.process.isRunning { kill(hello.process.processIdentifier, SIGKILL) } }
-        try #require(try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/stuck"] }, "\(hello.output)")
+        try #require(
+            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/stuck"] }, "\(hello.output)")
         let slow = try Self.curl("http://127.0.0.1:\(hello.port)/?delay=20000")
         Thread.sleep(forTimeInterval: 0.3)
         kill(hello.process.processIdentifier, SIGTERM)
@@ -131,7 +136,8 @@ import Testing
             kill(hello.process.processIdentifier, SIGKILL)
             hello.process.waitUntilExit()
         }
-        try #require(try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/other"] }, "\(hello.output)")
+        try #require(
+            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/other"] }, "\(hello.output)")
         let (status, output) = try RunCommandTests.run([
             "drain", "/test/other", "--store", "file:\(dir)/store.yaml", "--drain-grace", "300ms",
         ])

@@ -35,7 +35,8 @@ public final class HelloServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(HelloHandler(name: box.name, connections: connections))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HelloHandler(name: box.name, connections: connections))
                 }
             }
         let channel: any Channel

@@ -47,7 +47,8 @@ extension ProbeReport {
         }
         if !gone.isEmpty { lines.append("gone (answered, deregistered since): \(gone.joined(separator: ", "))") }
         if !unexpected.isEmpty {
-            lines.append("unexpected (answered, never registered during the run): \(unexpected.joined(separator: ", "))")
+            lines.append(
+                "unexpected (answered, never registered during the run): \(unexpected.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }

@@ -38,8 +38,7 @@ final class ProbeRun {
 
     /// - Parameter address: the resolved address when the host is an IP literal; `nil` resolves `target.host` on
     ///   every connect.
-    init(loop: any EventLoop, target: ProbeTarget, address: SocketAddress?, budget: ProbeBudget, timeout: TimeAmount)
-    {
+    init(loop: any EventLoop, target: ProbeTarget, address: SocketAddress?, budget: ProbeBudget, timeout: TimeAmount) {
         self.loop = loop
         self.target = target
         self.address = address

@@ -110,7 +110,8 @@ public struct Drain: Sendable {
 
     /// Runs `work` until it returns or `deadline` passes (then cancels it).
     /// - Returns: true when `work` returned (without throwing) before `deadline`.
-    public static func within(_ deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async throws -> Void) async
+    public static func within(_ deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async throws -> Void)
+        async
         -> Bool
     {
         await withTaskGroup(of: Bool.self) { group in
