@@ -13,10 +13,15 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Directory for the demo's files.") var dir: String = "./switchboard-demo"
     @Option(help: "Port nginx listens on (127.0.0.1).") var port: Int = 8080
-    @Option(help: "Number of hello backends to start.") var backends: Int = 2
+    @Option(help: "Number of hello backends to start (0: nginx answers 503 until a backend registers).")
+    var backends: Int = 2
     @Flag(help: "Run headless: a log line per apply instead of the console.") var noConsole = false
     @OptionGroup var metrics: MetricsOptions
     @OptionGroup var logging: LogOptions
+
+    func validate() throws {
+        guard backends >= 0 else { throw ValidationError("--backends must be 0 or more") }
+    }
 
     func run() async throws {
         let headless = noConsole || isatty(STDOUT_FILENO) == 0

@@ -16,6 +16,7 @@ struct RegisterCommand: AsyncParsableCommand {
     @Option(help: "Health check URL (GET; 2xx is healthy). Without it the backend counts as healthy.")
     var healthURL: String?
     @OptionGroup var lease: LeaseOptions
+    @OptionGroup var drain: DrainOptions
 
     func validate() throws {
         try LeaseOptions.validate(key: key)
@@ -36,8 +37,9 @@ struct RegisterCommand: AsyncParsableCommand {
         print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(lease.ttl)s); Ctrl-C deregisters")
         let task = Task { await registration.run() }
         await CLISignals.wait()
-        task.cancel()
-        await task.value
+        await GracefulLeave.run(
+            drain: drain.drain(key: key), registration: task, store: writable, address: parsed.description,
+            finishInFlight: nil)
         print("deregistered \(key)")
     }
 }
