@@ -34,10 +34,4 @@ import Testing
         #expect(try EtcdEndpoint("http://h") == EtcdEndpoint(host: "h", port: 2379, secure: false))
         #expect(throws: EtcdError.self) { try EtcdEndpoint("http://h:x") }
     }
-
-    @Test func backoffIsExponentialAndCapped() {
-        #expect(EtcdBackoff.delay(afterFailures: 1) == .milliseconds(200))
-        #expect(EtcdBackoff.delay(afterFailures: 3) == .milliseconds(800))
-        #expect(EtcdBackoff.delay(afterFailures: 40) == .seconds(5))
-    }
 }

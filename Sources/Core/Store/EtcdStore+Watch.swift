@@ -59,7 +59,7 @@ extension EtcdStore {
             }
             await session.demote(endpoint, of: endpoints)
             failures += 1
-            do { try await Task.sleep(for: EtcdBackoff.delay(afterFailures: failures)) } catch { return }
+            do { try await Task.sleep(for: Backoff.standard.delay(afterFailures: failures)) } catch { return }
         }
     }
 
