@@ -6,6 +6,12 @@
 //	request: {"cases": [{"template": BASE64, "keys": [BASE64...], "values": [BASE64...]}]}
 //	answer:  {"results": [{"output": BASE64, "failed": BOOL, "error": "..."}]}
 //
+// One case from the command line, to record a regression case's output (Tests/CoreTests/GoRecordedTests.swift):
+//
+//	go run ./scripts/go-oracle -t '{{getv "/a"}}' /a=1 /b=2
+//
+// prints the output, or "ERROR: " and Go's message with exit status 1.
+//
 // Keys, values and templates are bytes (base64 in JSON), as Go strings are. The template is parsed and executed as
 // confd does it: a template named after the file, confd's function map, nil data. The functions are ours, written
 // from confd's documented behaviour for the test's store, with Switchboard's deliberate fixes (README, "Differences
@@ -54,6 +60,9 @@ type answer struct {
 }
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-t" {
+		os.Exit(renderOne(os.Args[2], os.Args[3:]))
+	}
 	input, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-oracle: reading the request:", err)
@@ -78,6 +87,22 @@ func main() {
 		os.Exit(2)
 	}
 	os.Stdout.Write(encoded)
+}
+
+func renderOne(source string, pairs []string) int {
+	c := testCase{Template: []byte(source)}
+	for _, pair := range pairs {
+		k, v, _ := strings.Cut(pair, "=")
+		c.Keys = append(c.Keys, []byte(k))
+		c.Values = append(c.Values, []byte(v))
+	}
+	res := render(c)
+	os.Stdout.Write(res.Output)
+	if res.Failed {
+		fmt.Println("\nERROR:", res.Error)
+		return 1
+	}
+	return 0
 }
 
 // render parses and executes one case the way confd does; a panic is reported as a failure, not a crash of the batch.
