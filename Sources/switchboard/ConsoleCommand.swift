@@ -33,6 +33,9 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Flag(help: .hidden) var benchmark = false
 
+    @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
         if benchmark {
             print(ConsoleBenchmark.run())
@@ -40,8 +43,13 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let loaded = try ResourceLoader.load(confdir: confdir)
         let keyValueStore = try StoreURL.parse(CLIStore.url(store)).openStore()
-        // The terminal belongs to the console: the engine must not log onto it.
-        let logger = Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
+        // The terminal belongs to the console: the engine logs only when standard error goes elsewhere
+        // (`2>console.log`).
+        let logToStderr = isatty(STDERR_FILENO) == 0
+        if logToStderr { logging.bootstrap() }
+        let logger =
+            logToStderr
+            ? Logger(label: "switchboard") : Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
         let prefix = backendPrefix
         var probeRun: (@Sendable () async throws -> ProbeReport)?
         if let url = probe {
@@ -50,10 +58,16 @@ struct ConsoleCommand: AsyncParsableCommand {
                 return try await Prober(url: url, requests: 100, concurrency: 4).run(registered: registered)
             }
         }
+        let observation = metrics.metricsListen.map { _ in EngineObservation() }
+        let plans = loaded.resources.map { ResourcePlan($0) }
         let configuration = EngineConfiguration(
-            resources: loaded.resources.map { ResourcePlan($0) }, mode: .watch, backendPrefix: backendPrefix,
-            probe: probeRun)
+            resources: plans, mode: .watch, backendPrefix: backendPrefix, probe: probeRun,
+            onEvent: observation?.eventHandler)
         let engine = Engine(configuration: configuration, store: keyValueStore, logger: logger)
+        observation?.attach(engine, resources: plans.map(\.name))
+        let server = try await observation.asyncMap { observation in
+            try await ObservabilityServer.start(listen: metrics.metricsListen!, observation: observation)
+        }
         let engineTask = Task { try await engine.run() }
         defer { engineTask.cancel() }
         let theme = Theme.detect(
@@ -62,5 +76,14 @@ struct ConsoleCommand: AsyncParsableCommand {
             engine: engine, options: ConsoleOptions(readOnly: readonly, theme: theme, backendPrefix: backendPrefix))
         engineTask.cancel()
         _ = await engineTask.result
+        await server?.stop()
+    }
+}
+
+extension Optional {
+    /// `map` with an async, throwing transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -13,17 +13,33 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Directory for the demo's files.") var dir: String = "./switchboard-demo"
     @Option(help: "Port nginx listens on (127.0.0.1).") var port: Int = 8080
-    @Option(help: "Number of hello backends to start.") var backends: Int = 2
+    @Option(help: "Number of hello backends to start (0: nginx answers 503 until a backend registers).")
+    var backends: Int = 2
     @Flag(help: "Run headless: a log line per apply instead of the console.") var noConsole = false
+    @OptionGroup var metrics: MetricsOptions
+    @OptionGroup var logging: LogOptions
+
+    func validate() throws {
+        guard backends >= 0 else { throw ValidationError("--backends must be 0 or more") }
+    }
 
     func run() async throws {
         let headless = noConsole || isatty(STDOUT_FILENO) == 0
         let logFile = (dir as NSString).appendingPathComponent("demo.log")
         if !headless { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let json = (try? LogFormat(parsing: logging.logFormat)) == .json
+        let level = (try? ConfdLogHandler.level(parsing: logging.logLevel)) ?? .info
+        if !headless { FileManager.default.createFile(atPath: logFile, contents: nil) }
         LoggingSystem.bootstrap { label in
+            if headless, json {
+                return JSONLogHandler(label: label, level: level) { line in
+                    FileHandle.standardOutput.write(Data(line.utf8))
+                }
+            }
             if headless { return StreamLogHandler.standardOutput(label: label) }
-            FileManager.default.createFile(atPath: logFile, contents: nil)
-            return FileLogHandler(label: label, path: logFile)
+            var handler = FileLogHandler(label: label, path: logFile, json: json)
+            handler.logLevel = level
+            return handler
         }
         let logger = Logger(label: "switchboard.demo")
         var face: (@Sendable (Engine) async throws -> Void)?
@@ -34,10 +50,19 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         let faceValue = face
+        var options = DemoSupervisor.Options(directory: dir, port: port, backends: backends)
+        let observation = metrics.metricsListen.map { _ in
+            EngineObservation(notifier: SystemdNotifier.fromEnvironment())
+        }
+        options.observation = observation
+        let server = try await observation.asyncMap { observation in
+            try await ObservabilityServer.start(listen: metrics.metricsListen!, observation: observation)
+        }
+        defer { if let server { Task { await server.stop() } } }
         let demo = try DemoSupervisor(
-            options: .init(directory: dir, port: port, backends: backends), logger: logger,
+            options: options, logger: logger,
             say: { text in
-                if headless {
+                if headless, !json {
                     FileHandle.standardOutput.write(Data((text + "\n").utf8))
                 } else {
                     logger.info("\(text)")
@@ -63,9 +88,11 @@ struct FileLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     let label: String
     let handle: FileHandle?
+    let json: Bool
 
-    init(label: String, path: String) {
+    init(label: String, path: String, json: Bool = false) {
         self.label = label
+        self.json = json
         handle = FileHandle(forWritingAtPath: path)
         _ = handle?.seekToEndOfFile()
     }
@@ -79,6 +106,13 @@ struct FileLogHandler: LogHandler {
         level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
         function: String, line: UInt
     ) {
-        handle?.write(Data("\(Date()) \(level) \(message)\n".utf8))
+        guard level >= logLevel else { return }
+        let line =
+            json
+            ? JSONLogHandler.line(
+                time: Date(), level: level, message: "\(message)", label: label,
+                metadata: self.metadata.merging(metadata ?? [:]) { $1 })
+            : "\(Date()) \(level) \(message)\n"
+        handle?.write(Data(line.utf8))
     }
 }

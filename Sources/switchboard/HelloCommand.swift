@@ -16,30 +16,38 @@ struct HelloCommand: AsyncParsableCommand {
     @Option(help: "Health check URL for --register (GET; 2xx is healthy). Default: this server's own /health.")
     var healthURL: String?
     @OptionGroup var lease: LeaseOptions
+    @OptionGroup var drain: DrainOptions
 
     func validate() throws {
         if let key = register { try LeaseOptions.validate(key: key) }
     }
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let address = try BackendAddress(parsing: listen)
         // Open the store before serving, so a bad --store fails at once instead of after the server is up.
         let writable = try register.map { _ in try CLIStore.open(store) }
         let server = try await HelloServer.start(host: address.host, port: address.port, name: name)
         print("hello \(server.name) listening on http://\(server.address)/")
-        var registration: Task<Void, Never>?
         if let key = register, let writable {
             let registered = try BackendAddress(parsing: server.address)
             let health = healthURL ?? "http://\(Self.reachable(server.address))/health"
             let keeper = lease.registration(store: writable, key: key, address: registered, healthURL: health)
             print(
                 "registering \(key) = \(registered) in \(writable.displayName) (ttl \(lease.ttl)s, health \(health))")
-            registration = Task { await keeper.run() }
+            let registration = Task { await keeper.run() }
+            await CLISignals.wait()
+            await GracefulLeave.run(
+                drain: drain.drain(key: key), registration: registration, store: writable,
+                address: registered.description, finishInFlight: { await server.finishInFlight() })
+            print("deregistered \(key)")
+        } else {
+            await CLISignals.wait()
+            // Not registered: nothing routes here through the store; still let the requests in flight finish.
+            _ = await Drain.within(ContinuousClock.now + drain.timeout) { await server.finishInFlight() }
         }
-        await CLISignals.wait()
-        registration?.cancel()
-        await registration?.value
-        if let key = register { print("deregistered \(key)") }
         await server.stop()
     }
 

@@ -16,6 +16,7 @@ struct RegisterCommand: AsyncParsableCommand {
     @Option(help: "Health check URL (GET; 2xx is healthy). Without it the backend counts as healthy.")
     var healthURL: String?
     @OptionGroup var lease: LeaseOptions
+    @OptionGroup var drain: DrainOptions
 
     func validate() throws {
         try LeaseOptions.validate(key: key)
@@ -26,15 +27,19 @@ struct RegisterCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let parsed = try BackendAddress(parsing: address)
         let writable = try CLIStore.open(store)
         let registration = lease.registration(store: writable, key: key, address: parsed, healthURL: healthURL)
         print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(lease.ttl)s); Ctrl-C deregisters")
         let task = Task { await registration.run() }
         await CLISignals.wait()
-        task.cancel()
-        await task.value
+        await GracefulLeave.run(
+            drain: drain.drain(key: key), registration: task, store: writable, address: parsed.description,
+            finishInFlight: nil)
         print("deregistered \(key)")
     }
 }
@@ -46,7 +51,10 @@ struct DeregisterCommand: AsyncParsableCommand {
     @Argument(help: "The key, e.g. /test/apache-8001.") var key: String
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let writable = try CLIStore.open(store)
         try await writable.delete(key)
         print("deregistered \(key) from \(writable.displayName)")
@@ -62,7 +70,10 @@ struct BackendsCommand: AsyncParsableCommand {
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
     @Flag(help: "One JSON array of {key, address, ttl}.") var json = false
 
+    @OptionGroup var logging: LogOptions
+
     func run() async throws {
+        logging.bootstrap()
         let entries = try await CLIStore.open(store).list(prefix: prefix)
         if json {
             let objects: [[String: Any]] = entries.map { entry in

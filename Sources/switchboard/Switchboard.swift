@@ -10,7 +10,7 @@ struct Switchboard: AsyncParsableCommand {
         version: SwitchboardVersion.current,
         subcommands: [
             RunCommand.self, DemoCommand.self, ConsoleCommand.self, RegisterCommand.self, DeregisterCommand.self,
-            BackendsCommand.self, HelloCommand.self, ProbeCommand.self,
+            BackendsCommand.self, HelloCommand.self, ProbeCommand.self, DrainCommand.self,
         ]
     )
 }

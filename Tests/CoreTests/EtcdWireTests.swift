@@ -33,10 +33,4 @@ import Testing
         #expect(parsed.result?.compactRevision == "15")
         #expect(parsed.result?.canceled == true)
     }
-
-    @Test func backoffIsExponentialAndCapped() {
-        #expect(EtcdBackoff.delay(afterFailures: 1) == .milliseconds(200))
-        #expect(EtcdBackoff.delay(afterFailures: 3) == .milliseconds(800))
-        #expect(EtcdBackoff.delay(afterFailures: 40) == .seconds(5))
-    }
 }

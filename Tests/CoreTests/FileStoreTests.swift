@@ -50,7 +50,7 @@ import Testing
 
     /// Time is the store's injected clock, so a busy CI machine cannot expire the lease between two steps.
     @Test func leasedKeysVanishWhenTheLeaseExpiresAndStayWhileKeptAlive() async throws {
-        let time = ManualClock()
+        let time = ManualWallClock()
         let store = FileStore(paths: [dir.file("store.yaml")], clock: { time.now })
         let lease = try await store.grantLease(ttl: 2)
         try await store.put("/test/leased", "127.0.0.1:1", lease: lease)
@@ -128,7 +128,7 @@ import Testing
 }
 
 /// A wall clock that moves only when the test says so.
-final class ManualClock: @unchecked Sendable {
+final class ManualWallClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current = Date(timeIntervalSince1970: 1_800_000_000)
 

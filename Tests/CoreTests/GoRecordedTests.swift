@@ -35,13 +35,15 @@ import Testing
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{(json (getv "/j")).a}}|{{(json (getv "/j")).o.k}}"#, ["/j": json], go: "<no value>|<no value>"),
         Recorded(#"{{index (jsonArray (getv "/l")) 0}}"#, ["/l": array], go: "<no value>"),
-        Recorded(#"{{range jsonArray (getv "/l")}}[{{.}}]{{end}}"#, ["/l": array], go: "[<no value>][1][two][map[k:<nil>]]"),
+        Recorded(
+            #"{{range jsonArray (getv "/l")}}[{{.}}]{{end}}"#, ["/l": array], go: "[<no value>][1][two][map[k:<nil>]]"),
         Recorded(#"{{$x := index (json (getv "/j")) "a"}}{{$x}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{printf "%v" (index (json (getv "/j")) "a")}}"#, ["/j": json], go: "<nil>"),
         Recorded(#"{{json (getv "/j")}}"#, ["/j": json], go: "map[a:<nil> b:[1 <nil> x] n:1e+06 o:map[k:<nil>]]"),
         Recorded(#"{{jsonArray (getv "/l")}}"#, ["/l": array], go: "[<nil> 1 two map[k:<nil>]]"),
         Recorded(#"{{print nil 1 nil}}|{{println nil}}"#, go: "<nil> 1 <nil>|<nil>\n"),
-        Recorded(#"{{html nil}}|{{js nil}}|{{urlquery nil}}"#, go: "&lt;no value&gt;|\\u003Cno value\\u003E|%3Cno+value%3E"),
+        Recorded(
+            #"{{html nil}}|{{js nil}}|{{urlquery nil}}"#, go: "&lt;no value&gt;|\\u003Cno value\\u003E|%3Cno+value%3E"),
         Recorded(#"{{html nil 1}}|{{html (jsonArray "[null]")}}"#, go: "&lt;no value&gt;1|[&lt;nil&gt;]"),
         // confd's reverse is a type switch on []string and []memkv.KVPair: gets returns memkv.KVPairs, unchanged.
         Recorded(

@@ -62,7 +62,11 @@ import Testing
             registered: ["h:1"])
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["requests", "errors", "handlers", "latency_ms", "missing", "unexpected"])
+        #expect(
+            Set(object.keys) == [
+                "requests", "errors", "handlers", "latency_ms", "missing", "unexpected", "gone", "errors_by_kind",
+                "retried", "timeline",
+            ])
         #expect(object["handlers"] as? [String: Int] == ["h:1": 1])
         let latency = try #require(object["latency_ms"] as? [String: Double])
         #expect(Set(latency.keys) == ["p50", "p90", "p99", "max"])
@@ -101,12 +105,46 @@ import Testing
         #expect(layout.resource.contains("values = \"host:port\""))
         #expect(layout.resource.contains("check_cmd = \"/usr/sbin/nginx -t -q -p /srv/demo/nginx/ -c {{.src}}\""))
         #expect(layout.template.contains("listen 127.0.0.1:8080;"))
-        #expect(layout.template.contains("add_header  X-Handler  $upstream_addr;"))
-        #expect(layout.template.contains("{{range getvs \"/test/*\"}}"))
+        #expect(layout.template.contains("add_header  X-Handler  $upstream_addr always;"))
+        #expect(layout.template.contains("{{$backends := getvs \"/test/*\"}}"))
+        #expect(layout.template.contains("{{range $backends}}"))
+        #expect(layout.template.contains("server 127.0.0.1:1 down;"))
+        #expect(layout.template.contains("proxy_next_upstream error timeout http_502 http_503;"))
         #expect(!layout.template.contains("\nuser "))
         #expect(!layout.template.contains("include "))
         for line in layout.template.split(separator: "\n") where line.contains("_path ") || line.contains("pid ") {
             #expect(line.contains("/srv/demo/nginx/"))
         }
+    }
+}
+
+/// The registry as it was during a run and at its end: who joined, who left, and the per-second timeline.
+@Suite struct ProbeTimelineTests {
+    @Test func aBackendThatJoinedIsNotUnexpectedAndOneThatLeftIsGone() {
+        let samples = [
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:1"), milliseconds: 1, second: 0),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:1, 127.0.0.1:2"), milliseconds: 1, second: 1),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:2"), milliseconds: 1, second: 1),
+            ProbeSample(.failed(kind: "reset before response"), milliseconds: 1, second: 1),
+            ProbeSample(.answered(status: 200, handler: "127.0.0.1:9"), milliseconds: 1, second: 2),
+        ]
+        let report = ProbeTally.report(
+            url: "http://x/", samples: samples, registered: ["127.0.0.1:2", "127.0.0.1:3"],
+            registeredBySecond: [0: ["127.0.0.1:1"], 1: ["127.0.0.1:1", "127.0.0.1:2"]], retried: 7)
+        // :1 answered and left; :2 joined during the run; :3 registered at the end and never answered; :9 was
+        // never registered.
+        #expect(report.gone == ["127.0.0.1:1"])
+        #expect(report.unexpected == ["127.0.0.1:9"])
+        #expect(report.missing == ["127.0.0.1:3"])
+        #expect(report.retried == 7)
+        #expect(report.timeline.map(\.second) == [0, 1, 2])
+        #expect(report.timeline[1].answers == ["127.0.0.1:2": 2])
+        #expect(report.timeline[1].errors == ["reset before response": 1])
+        #expect(report.timeline[1].registered == ["127.0.0.1:1", "127.0.0.1:2"])
+        #expect(report.timeline[2].registered == nil)
+        let json = report.json()
+        #expect(json.contains("\"retried\":7"), "\(json)")
+        #expect(json.contains("\"gone\":[\"127.0.0.1:1\"]"), "\(json)")
+        #expect(json.contains("\"timeline\":[{\"answers\":{\"127.0.0.1:1\":1},\"errors\":{},"), "\(json)")
     }
 }

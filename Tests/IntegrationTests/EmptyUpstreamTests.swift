@@ -1,11 +1,100 @@
 import Foundation
 import Testing
 
-/// Every backend gone: the demo template renders an `upstream` block with no `server`, which `nginx -t` refuses.
-/// The live config must stay (nginx keeps serving the last good one), the failure must be reported, and the next
-/// registration must be applied as usual.
+/// Every backend gone. The demo's template renders a placeholder server and a `return 503` when nothing is
+/// registered, so the config passes `nginx -t` and nginx says so to its clients. A template without that placeholder
+/// (a user's own) renders an `upstream` block with no `server`, which `nginx -t` refuses: the live config must stay
+/// (nginx keeps serving the last good one), the failure must be reported, and the next registration must be applied
+/// as usual.
 @Suite(.serialized) struct EmptyUpstreamTests {
-    @Test func removingEveryBackendKeepsTheOldConfigAndReportsTheCheckFailure() throws {
+    /// `curl URL`: the status code and the body.
+    static func get(_ port: Int) -> (status: String, body: String) {
+        let (_, output) = FaultSupport.tool(
+            "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "--max-time", "5", "http://127.0.0.1:\(port)/"])
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func withNoBackendTheDemoAnswers503UntilTheFirstRegistration() throws {
+        let tools =
+            DemoIntegrationTests.nginxInstalled && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
+        guard
+            FaultSupport.require(tools && DemoIntegrationTests.binary != nil, "nginx, curl or switchboard is missing"),
+            let binary = DemoIntegrationTests.binary
+        else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sbzero-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = dir + ".log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let store = "file:\(dir)/store.yaml"
+        let (port, helloPort) = try Self.twoPorts()
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: binary)
+        demo.arguments = ["demo", "--dir", dir, "--port", String(port), "--backends", "0", "--no-console"]
+        demo.standardOutput = FileHandle(forWritingAtPath: log)
+        demo.standardError = demo.standardOutput
+        try demo.run()
+        defer {
+            if demo.isRunning {
+                kill(demo.processIdentifier, SIGTERM)
+                demo.waitUntilExit()
+            }
+        }
+        let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
+
+        // Up with nothing registered: the rendered config passed nginx -t, and nginx says why it cannot answer.
+        let empty = Self.get(port)
+        #expect(empty.status == "503", "\(empty)")
+        #expect(empty.body.contains("no backend is registered"), "\(empty)")
+        let config = try String(contentsOfFile: dir + "/nginx/nginx.conf", encoding: .utf8)
+        #expect(
+            FaultSupport.tool("/usr/sbin/nginx", ["-t", "-q", "-p", dir + "/nginx/", "-c", dir + "/nginx/nginx.conf"])
+                .status == 0, "\(config)")
+
+        // The first registration takes the traffic.
+        let hello = Process()
+        hello.executableURL = URL(fileURLWithPath: binary)
+        hello.arguments = [
+            "hello", "--listen", "127.0.0.1:\(helloPort)", "--register", "/test/first", "--store", store, "--ttl", "5",
+            "--drain-grace", "200ms",
+        ]
+        hello.standardOutput = FileHandle.nullDevice
+        hello.standardError = FileHandle.nullDevice
+        try hello.run()
+        defer {
+            if hello.isRunning {
+                kill(hello.processIdentifier, SIGKILL)
+                hello.waitUntilExit()
+            }
+        }
+        #expect(
+            try DemoIntegrationTests.eventually(30) {
+                let report = try DemoIntegrationTests.probe(port, store: store)
+                return report["handlers"] as? [String: Int] == ["127.0.0.1:\(helloPort)": 60]
+                    && report["errors"] as? Int == 0
+            }, "\(output())")
+
+        // It leaves: nginx is back to 503 with its reason, and the config still passes nginx -t.
+        kill(hello.processIdentifier, SIGTERM)
+        hello.waitUntilExit()
+        #expect(DemoIntegrationTests.eventually(30) { Self.get(port).status == "503" }, "\(output())")
+        #expect(Self.get(port).body.contains("no backend is registered"))
+        #expect(!output().contains("check failed"), "\(output())")
+    }
+
+    static func twoPorts() throws -> (Int, Int) {
+        let a = try LoopbackSocket(listening: false)
+        let b = try LoopbackSocket(listening: false)
+        defer {
+            a.close()
+            b.close()
+        }
+        return (a.port, b.port)
+    }
+
+    @Test func aTemplateWithoutThePlaceholderKeepsTheOldConfigAndReportsTheCheckFailure() throws {
         guard DemoIntegrationTests.nginxInstalled, let binary = DemoIntegrationTests.binary else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record("nginx or the switchboard binary is missing (CI=true)")
@@ -20,15 +109,7 @@ import Testing
         FileManager.default.createFile(atPath: log, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: log) }
         let store = "file:\(dir)/store.yaml"
-        let (port, helloPort) = try { () throws -> (Int, Int) in
-            let a = try LoopbackSocket(listening: false)
-            let b = try LoopbackSocket(listening: false)
-            defer {
-                a.close()
-                b.close()
-            }
-            return (a.port, b.port)
-        }()
+        let (port, helloPort) = try Self.twoPorts()
 
         let demo = Process()
         demo.executableURL = URL(fileURLWithPath: binary)
@@ -44,6 +125,17 @@ import Testing
         }
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
+
+        // A user's own template: the demo's, without the placeholder for an empty registry. The engine reads it at
+        // the next change.
+        let templatePath = dir + "/confd/templates/nginx.conf.tmpl"
+        let shipped = try String(contentsOfFile: templatePath, encoding: .utf8)
+        let placeholder = try #require(shipped.range(of: "{{else}}"))
+        let placeholderEnd = try #require(
+            shipped.range(of: "{{end}}", range: placeholder.upperBound..<shipped.endIndex))
+        let own = shipped.replacingCharacters(in: placeholder.lowerBound..<placeholderEnd.lowerBound, with: "")
+        #expect(!own.contains("127.0.0.1:1 down"))
+        try own.write(toFile: templatePath, atomically: true, encoding: .utf8)
 
         let before = try DemoIntegrationTests.probe(port, store: store)
         let handlers = try #require(before["handlers"] as? [String: Int])

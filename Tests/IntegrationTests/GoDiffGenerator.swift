@@ -287,14 +287,16 @@ struct DiffGenerator {
         let array = "`" + Self.arrayPool[0] + "`"
         return random.pick([
             "{{index (json \(json)) \"missing\"}}", "{{index (json \(json)) \"a\"}}", "{{(json \(json)).a}}",
-            "{{(json \(json)).o.k}}", "{{index (jsonArray \(array)) 0}}", "{{printf \"%v\" (index (json \(json)) \"a\")}}",
+            "{{(json \(json)).o.k}}", "{{index (jsonArray \(array)) 0}}",
+            "{{printf \"%v\" (index (json \(json)) \"a\")}}",
             "{{json \(json)}}", "{{jsonArray \(array)}}", "{{printf \"%v|%s|%d\" nil nil nil}}", "{{print nil 1 nil}}",
             "{{println nil}}", "{{html nil}}", "{{js nil}}", "{{urlquery nil}}", "{{map \"a\" nil \"b\" 1}}",
             "{{with $x := index (json \(json)) \"a\"}}{{$x}}{{else}}none{{end}}", "{{$n := (json \(json)).a}}{{$n}}",
             "{{range jsonArray \(array)}}[{{.}}]{{end}}", "{{index (map \"k\" nil) \"k\"}}", "{{(map).x}}",
             "{{.}}", "{{.x}}", "{{.x.y}}", "{{$}}", "{{eq nil nil}}", "{{printf \"%T\" nil}}",
             "{{len (json \(json))}}", "{{index (json \(json)) \"o\"}}", "{{(json \(json)).a.b}}",
-            "{{index (getvs \"/nope/*\") 0}}", "{{slice (jsonArray \(array)) 1 3}}", "{{printf \"%+v\" (json \(json))}}",
+            "{{index (getvs \"/nope/*\") 0}}", "{{slice (jsonArray \(array)) 1 3}}",
+            "{{printf \"%+v\" (json \(json))}}",
             "{{printf \"%#v\" (index (jsonArray \(array)) 0)}}", "{{not (index (json \(json)) \"a\")}}",
         ])
     }
@@ -309,7 +311,8 @@ struct DiffGenerator {
         case .string: return stringCall(d)
         case .int: return intCall(d)
         case .bool: return boolCall(d)
-        case .float: return random.pick(["1.5", "1e6", "-0.0", "0x1p-2", "1_000.5", "index (json `{\"f\":2.5}`) \"f\""])
+        case .float:
+            return random.pick(["1.5", "1e6", "-0.0", "0x1p-2", "1_000.5", "index (json `{\"f\":2.5}`) \"f\""])
         case .strings:
             return random.pick([
                 "split \(operand(.string, d)) \(random.pick(["\",\"", "\"\"", "\"/\"", "\"a\""]))",
@@ -359,14 +362,18 @@ struct DiffGenerator {
         case 13: return "js " + arguments(d)
         case 14: return "urlquery " + arguments(d)
         case 15: return "base64Encode \(s(&self))"
-        case 16: return "base64Decode \(random.pick(["\"aGVsbG8=\"", "\"w6k=\"", "\"!!\"", "\"\"", "(getv \"/app/name\" \"\")"]))"
+        case 16:
+            return
+                "base64Decode \(random.pick(["\"aGVsbG8=\"", "\"w6k=\"", "\"!!\"", "\"\"", "(getv \"/app/name\" \"\")"]))"
         case 17: return "getenv \(random.pick(["\"HOME\"", "\"DIFFTEST_UNSET_VARIABLE\""])) \(s(&self))"
         case 18: return "slice \(s(&self)) \(smallInt()) \(smallInt())"
         case 19: return "index \(operand(.strings, d)) \(smallInt())"
         case 20: return "\(operand(.pair, d)).\(random.pick(["Key", "Value"]))"
         case 21: return "index \(operand(.map, d)) \(s(&self))"
         case 22: return "getenv \"DIFFTEST_UNSET_VARIABLE\""
-        default: return "printf \(quote(random.pick(["%s", "%v", "%q", "%x", "% x", "%#q", "%.2s", "%-4s|", "%+q"]))) \(s(&self))"
+        default:
+            return
+                "printf \(quote(random.pick(["%s", "%v", "%q", "%x", "% x", "%#q", "%.2s", "%-4s|", "%+q"]))) \(s(&self))"
         }
     }
 
@@ -446,8 +453,11 @@ struct DiffGenerator {
         if random.chance(3) { return random.pick(["nil", "$", ".", "$.x"]) }
         switch kind {
         case .string: return stringLiteral()
-        case .int: return random.pick(["0", "1", "2", "-3", "7", "42", "0x1F", "0o17", "0b101", "1_000", "'a'", "'é'",
-            "-9223372036854775808", "9223372036854775807", "10", "3", "-1"])
+        case .int:
+            return random.pick([
+                "0", "1", "2", "-3", "7", "42", "0x1F", "0o17", "0b101", "1_000", "'a'", "'é'",
+                "-9223372036854775808", "9223372036854775807", "10", "3", "-1",
+            ])
         case .bool: return random.pick(["true", "false", "(exists \"/app/name\")", "(not 0)"])
         case .float: return random.pick(["1.5", "2.0", "1e6", "-0.5", "1e21", "0.000001"])
         case .strings: return "(split \(stringLiteral()) \",\")"
@@ -479,17 +489,22 @@ struct DiffGenerator {
     private mutating func smallInt() -> String { random.pick(["0", "1", "2", "3", "-1", "5", "100"]) }
 
     private mutating func key() -> String {
-        random.chance(70) ? quote(random.pick(Self.keyPool)) : random.pick(["\"/missing\"", "\"/app\"", "\"/\"", "\"\""])
+        random.chance(70)
+            ? quote(random.pick(Self.keyPool)) : random.pick(["\"/missing\"", "\"/app\"", "\"/\"", "\"\""])
     }
 
     private mutating func path() -> String {
-        random.pick(["\"/\"", "\"/app\"", "\"/app/\"", "\"/app/web\"", "\"/svc\"", "\"/app/name\"", "\"\"", "\"/nope\"",
-            "\"//app\"", "\"/numbers\""])
+        random.pick([
+            "\"/\"", "\"/app\"", "\"/app/\"", "\"/app/web\"", "\"/svc\"", "\"/app/name\"", "\"\"", "\"/nope\"",
+            "\"//app\"", "\"/numbers\"",
+        ])
     }
 
     private mutating func pattern() -> String {
-        random.pick(["\"/app/*\"", "\"/*\"", "\"/*/*\"", "\"/svc/*/*\"", "\"/numbers/*\"", "\"/app/[a-n]*\"",
-            "\"/app/?ame\"", "\"[\"", "\"/app/\\\\*\"", "\"/nope/*\"", "\"/app/web/*\"", "\"*\""])
+        random.pick([
+            "\"/app/*\"", "\"/*\"", "\"/*/*\"", "\"/svc/*/*\"", "\"/numbers/*\"", "\"/app/[a-n]*\"",
+            "\"/app/?ame\"", "\"[\"", "\"/app/\\\\*\"", "\"/nope/*\"", "\"/app/web/*\"", "\"*\"",
+        ])
     }
 
     private func quote(_ text: String) -> String {

@@ -22,7 +22,7 @@ import Testing
         let (status, text) = try RunCommandTests.run(["probe", url, "-n", "5"])
         #expect(status == 1, "\(text)")
         #expect(text.contains("5 requests to \(url), 5 errors"), "\(text)")
-        #expect(text.contains("error connect: 5 (127.0.0.1:\(closed.port): connection refused)"), "\(text)")
+        #expect(text.contains("error connect refused: 5 (127.0.0.1:\(closed.port): connection refused)"), "\(text)")
         #expect(text.contains("probe: no answer from \(url)"), "\(text)")
 
         let (jsonStatus, output) = try RunCommandTests.run(["probe", url, "-n", "5", "--json"])
@@ -40,8 +40,8 @@ import Testing
         let report = try await Prober(url: "http://127.0.0.1:\(closed.port)/", requests: 50, concurrency: 4)
             .run(registered: ["127.0.0.1:\(closed.port)"])
         #expect(report.requests == 50)
-        #expect(report.errorsByKind == ["connect": 50])
-        #expect(report.errorDetails["connect"] == "127.0.0.1:\(closed.port): connection refused")
+        #expect(report.errorsByKind == ["connect refused": 50])
+        #expect(report.errorDetails["connect refused"] == "127.0.0.1:\(closed.port): connection refused")
         #expect(report.missing == ["127.0.0.1:\(closed.port)"])
     }
 

@@ -83,6 +83,20 @@ enum ConsoleFixtures {
             lastError: readOnlyError ? "etcd: connection refused at 127.0.0.1:2379" : nil)
     }
 
+    /// The fixture's snapshot with a second resource, `stream.toml`, and a record for it.
+    static func twoResourceSnapshot() -> EngineSnapshot {
+        var snapshot = snapshot()
+        snapshot.resources.append(
+            ResourceStatus(
+                name: "stream.toml", dest: "/etc/nginx/stream.conf",
+                lastRender: "stream {\n    server 127.0.0.1:9001;\n}\n"))
+        snapshot.history.append(
+            ApplyRecord(
+                id: 4, time: start.addingTimeInterval(130), resource: "stream.toml", dest: "/etc/nginx/stream.conf",
+                trigger: .change(revision: 42), result: .applied, renderSeconds: 0.001, linesAdded: 3))
+        return snapshot
+    }
+
     static func state(width: Int = 80, height: Int = 24, readOnly: Bool = false) -> ConsoleState {
         ConsoleState(snapshot: snapshot(), size: TerminalSize(width: width, height: height), readOnly: readOnly)
     }

@@ -28,6 +28,21 @@ struct ConsoleLayoutTests {
         assertSnapshot(text, named: "overview-120x40")
     }
 
+    @Test func twoResourcesNameTheShownOneAndEveryReloadsResource() {
+        var state = ConsoleFixtures.state(width: 60, height: 24)
+        state.receive(ConsoleFixtures.twoResourceSnapshot())
+        _ = state.handle(.char("]"))
+        // Narrow: the Reloads panel keeps a RESOURCE column, since records are for two resources.
+        let text = render(state)
+        #expect(text.contains("RESOURCE"))
+        #expect(text.contains("stream.…"))
+        assertSnapshot(text, named: "two-resources-60x24")
+        state.size = TerminalSize(width: 120, height: 30)
+        let wide = render(state)
+        #expect(wide.contains("Upstream stream.toml (2/2)"))
+        #expect(wide.contains("server 127.0.0.1:9001;"))
+    }
+
     @Test func tooSmallNamesTheSizeNeededAndQuit() {
         let text = render(ConsoleFixtures.state(width: 50, height: 10))
         #expect(text.contains("50x10"))

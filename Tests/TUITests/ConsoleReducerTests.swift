@@ -213,6 +213,46 @@ struct ConsoleReducerTests {
         #expect(state.selectedBackend?.key == "/test/apache-8002")
     }
 
+    @Test func bracketsSwitchTheUpstreamPanelBetweenResourcesAndWrap() {
+        var state = ConsoleFixtures.state()
+        state.receive(ConsoleFixtures.twoResourceSnapshot())
+        #expect(state.upstream.resource == "nginx.toml")
+        #expect(state.handle(.char("]")).isEmpty)
+        #expect(state.shownResource?.name == "stream.toml")
+        #expect(state.upstream.resource == "stream.toml")
+        #expect(state.upstream.lines.map(\.text).contains("    server 127.0.0.1:9001;"))
+        #expect(state.focus == .upstream)
+        #expect(state.message?.text == "Upstream shows stream.toml (2/2)")
+        _ = state.handle(.char("]"))
+        #expect(state.upstream.resource == "nginx.toml")
+        _ = state.handle(.char("["))
+        #expect(state.upstream.resource == "stream.toml")
+    }
+
+    @Test func theShownResourceStaysAcrossSnapshotsAndFollowsItsRenders() {
+        var state = ConsoleFixtures.state()
+        var snapshot = ConsoleFixtures.twoResourceSnapshot()
+        state.receive(snapshot)
+        _ = state.handle(.char("]"))
+        snapshot.resources[1].previousRender = snapshot.resources[1].lastRender
+        snapshot.resources[1].lastRender = "stream {\n    server 127.0.0.1:9001;\n    server 127.0.0.1:9002;\n}\n"
+        state.receive(snapshot)
+        #expect(state.upstream.resource == "stream.toml")
+        #expect(state.upstream.lines.contains { $0.text == "    server 127.0.0.1:9002;" && $0.mark == .added })
+        // The resource went away: the panel falls back to the one left.
+        snapshot.resources.removeLast()
+        state.receive(snapshot)
+        #expect(state.upstream.resource == "nginx.toml")
+    }
+
+    @Test func bracketsDoNothingWithOneResource() {
+        var state = ConsoleFixtures.state()
+        #expect(state.handle(.char("]")).isEmpty)
+        #expect(state.upstream.resource == "nginx.toml")
+        #expect(state.focus == .backends)
+        #expect(state.message == nil)
+    }
+
     @Test func upstreamMarksAddedAndChangedLines() {
         let view = UpstreamView(status: ConsoleFixtures.snapshot().resources.first)
         #expect(view.isBlockOnly)

@@ -29,9 +29,13 @@ public struct DemoLayout: Sendable, Hashable {
         return """
             # The article's nginx.conf, adapted by `switchboard demo` to run unprivileged-style under \(n):
             # no `user`, and pid, logs and temp dirs inside the prefix. Rewritten on every demo start.
+            # Settings for rolling deploys (see the README, "nginx for rolling deploys").
             worker_processes  1;
             pid        \(n)/nginx.pid;
             error_log  \(n)/logs/error.log warn;
+            # An old worker still holding a long-lived connection after a reload exits after this, so frequent
+            # reloads cannot pile old workers up.
+            worker_shutdown_timeout  10s;
 
             events {
                 worker_connections  1024;
@@ -41,10 +45,13 @@ public struct DemoLayout: Sendable, Hashable {
                 access_log  off;
                 default_type  text/plain;
             \(temps)
-
+            {{$backends := getvs "/test/*"}}
                 upstream backend {
-                    {{range getvs "/test/*"}}
+                    {{range $backends}}
                         server {{.}};
+                    {{else}}
+                        # No backend is registered: a placeholder that is never used keeps `nginx -t` happy.
+                        server 127.0.0.1:1 down;
                     {{end}}
                     keepalive 32;
                 }
@@ -52,10 +59,15 @@ public struct DemoLayout: Sendable, Hashable {
                 server {
                     listen 127.0.0.1:\(port);
                     location / {
+                    {{if $backends}}
                         proxy_pass http://backend;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        add_header  X-Handler  $upstream_addr;
+                        proxy_next_upstream error timeout http_502 http_503;
+                        add_header  X-Handler  $upstream_addr always;
+                    {{else}}
+                        return 503 "no backend is registered\\n";
+                    {{end}}
                     }
                 }
             }

@@ -10,6 +10,8 @@ public actor DemoSupervisor: Service {
         public var port: Int
         public var backends: Int
         public var leaseTTL: Int = 10
+        /// Metrics, health and systemd notifications over the demo's engine; `nil` = none.
+        public var observation: EngineObservation?
         public init(directory: String, port: Int, backends: Int) {
             self.directory = directory
             self.port = port
@@ -94,6 +96,7 @@ public actor DemoSupervisor: Service {
         let plans = loaded.resources.map { ResourcePlan($0, commandTimeout: .seconds(10)) }
         let logger = self.logger
         let probeURL = "http://127.0.0.1:\(options.port)/"
+        let observation = options.observation
         let configuration = EngineConfiguration(
             resources: plans, mode: .watch, backendPrefix: "/test/",
             probe: {
@@ -103,8 +106,10 @@ public actor DemoSupervisor: Service {
             onApply: { outcome in
                 let line = DemoSupervisor.line(for: outcome.record)
                 if outcome.record.result.isSuccess { logger.info("\(line)") } else { logger.warning("\(line)") }
-            })
+            },
+            onEvent: observation?.eventHandler)
         let engine = Engine(configuration: configuration, store: store, logger: logger)
+        observation?.attach(engine, resources: plans.map(\.name))
         let first = try await engine.runOnce()
         if let failed = first.first(where: { !$0.result.isSuccess }) {
             throw DemoError("the first render of \(layout.nginxConfig) failed: \(failed.error ?? "\(failed.result)")")

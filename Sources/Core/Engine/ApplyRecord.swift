@@ -85,6 +85,8 @@ public struct ApplyRecord: Sendable, Hashable, Identifiable {
     public var error: String?
     /// Store keys left out of the render because their values failed the resource's value check.
     public var rejectedKeys: [String]
+    /// The store revision the render read (set by the engine; 0 when unknown).
+    public var revision: Int64 = 0
 
     public init(
         id: Int, time: Date, resource: String, dest: String, trigger: ApplyTrigger, result: ApplyResult,

@@ -47,14 +47,18 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var resources: [ResourceStatus]
     /// Newest last, bounded.
     public var history: [ApplyRecord]
+    /// What happened, newest last, bounded: the console's event log.
+    public var events: [EngineEventRecord]
     public var probe: ProbeReport?
     /// The most recent error in words, for the status line.
     public var lastError: String?
+    /// How many keys the engine mirrors from the store (every watched prefix).
+    public var mirroredKeys: Int = 0
 
     public init(
         store: String, connection: StoreConnectionState = .connecting, revision: Int64 = 0,
         backends: [BackendEntry] = [], resources: [ResourceStatus] = [], history: [ApplyRecord] = [],
-        probe: ProbeReport? = nil, lastError: String? = nil
+        events: [EngineEventRecord] = [], probe: ProbeReport? = nil, lastError: String? = nil
     ) {
         self.store = store
         self.connection = connection
@@ -62,6 +66,7 @@ public struct EngineSnapshot: Sendable, Hashable {
         self.backends = backends
         self.resources = resources
         self.history = history
+        self.events = events
         self.probe = probe
         self.lastError = lastError
     }

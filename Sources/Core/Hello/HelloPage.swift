@@ -3,9 +3,22 @@ public struct HelloPage: Sendable, Hashable {
     public var status: Int
     public var contentType: String
     public var body: String
+    /// How long to wait before answering: `?delay=MS` (at most a minute), so that a drain has a request in flight to
+    /// finish.
+    public var delayMilliseconds: Int = 0
 
     /// `/health` is 200 `ok`; every other path is the hello page naming `name`.
     public static func answer(path: String, name: String) -> HelloPage {
+        var page = page(path: path, name: name)
+        if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
+            for pair in query.split(separator: "&") where pair.hasPrefix("delay=") {
+                page.delayMilliseconds = min(60_000, max(0, Int(pair.dropFirst("delay=".count)) ?? 0))
+            }
+        }
+        return page
+    }
+
+    private static func page(path: String, name: String) -> HelloPage {
         let bare = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
         if bare == "/health" {
             return HelloPage(status: 200, contentType: "text/plain; charset=utf-8", body: "ok\n")

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -12,18 +13,21 @@ public final class HelloServer: Sendable {
     /// The port it listens on.
     public let port: Int
     private let channel: any Channel
+    private let connections: HelloConnections
 
-    private init(name: String, address: String, port: Int, channel: any Channel) {
+    private init(name: String, address: String, port: Int, channel: any Channel, connections: HelloConnections) {
         self.name = name
         self.address = address
         self.port = port
         self.channel = channel
+        self.connections = connections
     }
 
     /// Starts a server on `host:port` (port 0 picks a free one).
     /// - Parameter name: what the page says; `nil` uses the bound `host:port`.
     public static func start(host: String, port: Int, name: String? = nil) async throws -> HelloServer {
         let box = NameBox()
+        let connections = HelloConnections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -31,7 +35,8 @@ public final class HelloServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(HelloHandler(name: box.name))
+                    try channel.pipeline.syncOperations.addHandler(
+                        HelloHandler(name: box.name, connections: connections))
                 }
             }
         let channel: any Channel
@@ -42,7 +47,8 @@ public final class HelloServer: Sendable {
         }
         let boundPort = channel.localAddress?.port ?? port
         let address = host.contains(":") ? "[\(host)]:\(boundPort)" : "\(host):\(boundPort)"
-        let server = HelloServer(name: name ?? address, address: address, port: boundPort, channel: channel)
+        let server = HelloServer(
+            name: name ?? address, address: address, port: boundPort, channel: channel, connections: connections)
         box.name = server.name
         return server
     }
@@ -51,11 +57,84 @@ public final class HelloServer: Sendable {
     public func stop() async {
         try? await channel.close()
     }
+
+    /// The requests being answered now.
+    public var requestsInFlight: Int { connections.busyCount }
+
+    /// Stops accepting connections, closes the idle ones, and returns once every request in flight has been answered
+    /// (each connection closes after its answer, which says `Connection: close`). Cancelling it closes whatever is
+    /// left at once.
+    public func finishInFlight() async {
+        try? await channel.close()
+        connections.startDraining()
+        while connections.openCount > 0, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        connections.closeAll()
+    }
 }
 
 /// The page name, set once right after binding (before any connection can be served).
 private final class NameBox: @unchecked Sendable {
     var name = ""
+}
+
+/// The open connections of one server and which of them are answering a request; shared by the connections'
+/// handlers (on several event loops), hence the lock.
+// @unchecked: every access to `state` goes through `lock`.
+final class HelloConnections: @unchecked Sendable {
+    private struct State {
+        var open: [ObjectIdentifier: any Channel] = [:]
+        var busy: Set<ObjectIdentifier> = []
+        var draining = false
+    }
+    private let lock = NSLock()
+    private var state = State()
+
+    var openCount: Int { lock.withLock { state.open.count } }
+    var busyCount: Int { lock.withLock { state.busy.count } }
+    var draining: Bool { lock.withLock { state.draining } }
+
+    /// A new connection; closed at once when the server is draining.
+    func opened(_ channel: any Channel) {
+        let refused = lock.withLock { () -> Bool in
+            if state.draining { return true }
+            state.open[ObjectIdentifier(channel)] = channel
+            return false
+        }
+        if refused { channel.close(promise: nil) }
+    }
+
+    func closed(_ channel: any Channel) {
+        lock.withLock {
+            state.open[ObjectIdentifier(channel)] = nil
+            _ = state.busy.remove(ObjectIdentifier(channel))
+        }
+    }
+
+    func busy(_ channel: any Channel, _ busy: Bool) {
+        lock.withLock {
+            if busy {
+                _ = state.busy.insert(ObjectIdentifier(channel))
+            } else {
+                _ = state.busy.remove(ObjectIdentifier(channel))
+            }
+        }
+    }
+
+    /// From now on every answer closes its connection; idle connections are closed now.
+    func startDraining() {
+        let idle = lock.withLock { () -> [any Channel] in
+            state.draining = true
+            return state.open.filter { !state.busy.contains($0.key) }.map(\.value)
+        }
+        for channel in idle { channel.close(promise: nil) }
+    }
+
+    func closeAll() {
+        let all = lock.withLock { Array(state.open.values) }
+        for channel in all { channel.close(promise: nil) }
+    }
 }
 
 /// A hello server could not start.
@@ -71,16 +150,28 @@ final class HelloHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let name: String
+    private let connections: HelloConnections
     private var head: HTTPRequestHead?
 
-    init(name: String) {
+    init(name: String, connections: HelloConnections) {
         self.name = name
+        self.connections = connections
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        connections.opened(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connections.closed(context.channel)
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
+            connections.busy(context.channel, true)
         case .body:
             break
         case .end:
@@ -92,10 +183,24 @@ final class HelloHandler: ChannelInboundHandler {
 
     private func respond(context: ChannelHandlerContext, to head: HTTPRequestHead) {
         let page = HelloPage.answer(path: head.uri, name: name)
+        guard page.delayMilliseconds > 0 else {
+            send(page, context: context, to: head)
+            return
+        }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(page.delayMilliseconds))) {
+            [self] in
+            guard context.channel.isActive else { return }
+            send(page, context: context, to: head)
+        }
+    }
+
+    private func send(_ page: HelloPage, context: ChannelHandlerContext, to head: HTTPRequestHead) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: page.contentType)
         headers.add(name: "Content-Length", value: String(page.body.utf8.count))
-        if !head.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        // Draining: this answer is the connection's last, and says so.
+        let keepAlive = head.isKeepAlive && !connections.draining
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: page.status)
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
@@ -106,9 +211,11 @@ final class HelloHandler: ChannelInboundHandler {
                 promise: nil)
         }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !head.isKeepAlive {
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+        let channel = context.channel
+        let connections = connections
+        written.whenComplete { _ in
+            connections.busy(channel, false)
+            if !keepAlive { channel.close(promise: nil) }
         }
     }
 }

@@ -72,7 +72,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Starts nginx and waits until its master wrote the pid file (or it died, which throws with the reason).
-    public func start(timeout: Duration = .seconds(5)) async throws {
+    public func start(timeout: Duration = .seconds(15)) async throws {
         try prepareDirectories()
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()

@@ -8,6 +8,10 @@ extension ProbeReport {
         var latency_ms: LatencySummary
         var missing: [String]
         var unexpected: [String]
+        var gone: [String]
+        var errors_by_kind: [String: Int]
+        var retried: Int
+        var timeline: [ProbeSecond]
     }
 
     /// The one-object JSON of `switchboard probe --json` (keys sorted).
@@ -16,13 +20,13 @@ extension ProbeReport {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let shape = JSONShape(
             requests: requests, errors: errors, handlers: handlers, latency_ms: latency.rounded(), missing: missing,
-            unexpected: unexpected)
+            unexpected: unexpected, gone: gone, errors_by_kind: errorsByKind, retried: retried, timeline: timeline)
         return (try? encoder.encode(shape)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// A readable summary for people.
     public func text() -> String {
-        var lines = ["\(requests) requests to \(url), \(errors) errors"]
+        var lines = ["\(requests) requests to \(url), \(errors) errors, \(retried) retried"]
         let answered = handlers.values.reduce(0, +)
         for (handler, count) in handlers.sorted(by: { $0.key < $1.key }) {
             let share = answered > 0 ? Double(count) * 100 / Double(answered) : 0
@@ -36,8 +40,15 @@ extension ProbeReport {
             lines.append("  error \(kind): \(count)" + (errorDetails[kind].map { " (\($0))" } ?? ""))
         }
         if !missing.isEmpty { lines.append("missing (registered, never answered): \(missing.joined(separator: ", "))") }
+        if retried > 0 {
+            lines.append(
+                "retried: \(retried) (a reused keep-alive connection closed before any byte of the answer; sent again "
+                    + "on a fresh connection, as HTTP clients do)")
+        }
+        if !gone.isEmpty { lines.append("gone (answered, deregistered since): \(gone.joined(separator: ", "))") }
         if !unexpected.isEmpty {
-            lines.append("unexpected (answered, not registered): \(unexpected.joined(separator: ", "))")
+            lines.append(
+                "unexpected (answered, never registered during the run): \(unexpected.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }

@@ -27,12 +27,19 @@ public struct ProbeReport: Sendable, Hashable {
     /// that asking for every backend of a big fleet does not re-read every handler per backend.
     public let answersByAddress: [String: Int]
     public var latency: LatencySummary
-    /// Error kind (`connect`, `timeout`, `status 502`, `no X-Handler`) to count.
+    /// Error kind (`connect refused`, `reset before response`, `timeout`, `status 502`, ...) to count.
     public var errorsByKind: [String: Int]
     /// Registered addresses that never answered; empty when no store was given.
     public var missing: [String]
-    /// Addresses that answered but are not registered; empty when no store was given.
+    /// Addresses that answered but were never registered during the run; empty when no store was given.
     public var unexpected: [String]
+    /// Addresses that answered and were registered during the run, but are not registered at its end (they left).
+    public var gone: [String] = []
+    /// Requests sent a second time because their reused keep-alive connection closed before any byte of the answer
+    /// arrived (what every HTTP client does for an idempotent request); each is also counted once in `requests`.
+    public var retried: Int = 0
+    /// Answers and errors per second of the run.
+    public var timeline: [ProbeSecond] = []
     /// The first error of each kind in words (`127.0.0.1:8080: connection refused`), for people; not in the JSON.
     public var errorDetails: [String: String]
 

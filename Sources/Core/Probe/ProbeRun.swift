@@ -2,11 +2,17 @@ import Foundation
 import NIOCore
 import NIOPosix
 
+/// How long a probe runs: a number of requests, or a duration after which no new request starts.
+public enum ProbeBudget: Sendable, Hashable {
+    case requests(Int)
+    case duration(Duration)
+}
+
 /// One probe run on one event loop: `slots` keep-alive connections, each sending its next GET once the previous
-/// answer is complete, until `total` requests have been answered or have failed.
+/// answer is complete, until the budget is spent and every request sent has been answered or has failed.
 ///
 /// Everything here is confined to `loop` (all channels live on it, so no state is shared between threads); the
-/// samples go into an array reserved up front, and the tally is done once at the end by the caller.
+/// samples go into an array, and the tally is done once at the end by the caller.
 final class ProbeRun {
     let loop: any EventLoop
     let target: ProbeTarget
@@ -14,9 +20,15 @@ final class ProbeRun {
     let timeout: TimeAmount
     /// The one GET every request repeats, encoded once (writing the same buffer again copies nothing).
     let request: ByteBuffer
-    private let total: Int
     private var unclaimed: Int
-    private(set) var samples: [ProbeSample]
+    private let deadline: NIODeadline?
+    private let begin: NIODeadline
+    /// Requests claimed and not yet recorded.
+    private var outstanding = 0
+    private var finished = false
+    private(set) var samples: [ProbeSample] = []
+    /// Requests sent again on a fresh connection (see `ProbeSlot.lost`).
+    private(set) var retried = 0
     /// The first error of each kind, in words, for the report.
     private(set) var details: [String: String] = [:]
     private var slots: [ProbeSlot] = []
@@ -26,7 +38,7 @@ final class ProbeRun {
 
     /// - Parameter address: the resolved address when the host is an IP literal; `nil` resolves `target.host` on
     ///   every connect.
-    init(loop: any EventLoop, target: ProbeTarget, address: SocketAddress?, total: Int, timeout: TimeAmount) {
+    init(loop: any EventLoop, target: ProbeTarget, address: SocketAddress?, budget: ProbeBudget, timeout: TimeAmount) {
         self.loop = loop
         self.target = target
         self.address = address
@@ -34,11 +46,19 @@ final class ProbeRun {
         self.request = ByteBuffer(
             string: "GET \(target.path) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUser-Agent: switchboard-probe\r\n\r\n"
         )
-        self.total = total
-        self.unclaimed = total
-        self.samples = []
-        self.samples.reserveCapacity(total)
+        let begin = NIODeadline.now()
+        self.begin = begin
+        switch budget {
+        case .requests(let total):
+            unclaimed = total
+            deadline = nil
+        case .duration(let duration):
+            unclaimed = Int.max
+            let (seconds, attoseconds) = duration.components
+            deadline = begin + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
         self.done = loop.makePromise()
+        if case .requests(let total) = budget { samples.reserveCapacity(min(total, 1 << 20)) }
     }
 
     /// Opens `concurrency` connections and starts sending; the future completes when every request is accounted for.
@@ -61,22 +81,37 @@ final class ProbeRun {
         }
     }
 
-    /// Takes one request from the budget; `false` when none is left.
+    /// Takes one request from the budget; `false` when none is left (and the run ends once nothing is in flight).
     func claim() -> Bool {
-        guard unclaimed > 0 else { return false }
+        let spent = unclaimed == 0 || deadline.map { NIODeadline.now() >= $0 } ?? false
+        guard !spent else {
+            if outstanding == 0 { finish() }
+            return false
+        }
         unclaimed -= 1
+        outstanding += 1
         return true
+    }
+
+    /// Counts one request sent a second time.
+    func countRetry() {
+        retried += 1
     }
 
     /// Records the outcome of one claimed request that started at `start`.
     func record(_ outcome: ProbeSample.Outcome, since start: NIODeadline, detail: @autoclosure () -> String? = nil) {
-        let nanoseconds = NIODeadline.now().uptimeNanoseconds &- start.uptimeNanoseconds
-        samples.append(ProbeSample(outcome, milliseconds: Double(nanoseconds) / 1_000_000))
+        let now = NIODeadline.now()
+        let nanoseconds = now.uptimeNanoseconds &- start.uptimeNanoseconds
+        let second = Int((now.uptimeNanoseconds &- begin.uptimeNanoseconds) / 1_000_000_000)
+        samples.append(ProbeSample(outcome, milliseconds: Double(nanoseconds) / 1_000_000, second: second))
         if case .failed(let kind) = outcome, details[kind] == nil, let words = detail() { details[kind] = words }
-        if samples.count == total { finish() }
+        outstanding -= 1
+        if outstanding == 0, unclaimed == 0 { finish() }
     }
 
     private func finish() {
+        guard !finished else { return }
+        finished = true
         watchdog?.cancel()
         watchdog = nil
         // The slots hold the run; letting go of them here breaks the cycle once their connections are closed.
@@ -96,6 +131,12 @@ final class ProbeSlot {
     /// When the request in flight started (including its connect, for the first request of a connection).
     private var started: NIODeadline?
     private var connecting = false
+    /// Requests sent on the current connection, the one in flight included.
+    private var sentOnConnection = 0
+    /// Whether any byte of the answer to the request in flight has arrived.
+    private var answerStarted = false
+    /// Whether the request in flight is already a second attempt.
+    private var isRetry = false
 
     init(run: ProbeRun) {
         self.run = run
@@ -108,6 +149,12 @@ final class ProbeSlot {
             return
         }
         started = NIODeadline.now()
+        isRetry = false
+        sendOrConnect()
+    }
+
+    private func sendOrConnect() {
+        answerStarted = false
         if let channel {
             send(on: channel)
         } else {
@@ -117,6 +164,7 @@ final class ProbeSlot {
 
     private func connect() {
         generation += 1
+        sentOnConnection = 0
         let generation = self.generation
         connecting = true
         let bound = NIOLoopBound(self, eventLoop: run.loop)
@@ -154,7 +202,14 @@ final class ProbeSlot {
     }
 
     private func send(on channel: any Channel) {
+        sentOnConnection += 1
         channel.writeAndFlush(run.request, promise: nil)
+    }
+
+    /// Bytes arrived on the connection of `generation`: the answer in flight has started.
+    func received(generation: Int) {
+        guard generation == self.generation else { return }
+        answerStarted = true
     }
 
     /// A whole answer arrived; the next request goes out on the same connection unless the server closes it.
@@ -167,13 +222,24 @@ final class ProbeSlot {
     }
 
     /// The connection failed or closed under the request in flight (or while idle, which is not an error).
+    ///
+    /// A GET whose reused keep-alive connection closed before any byte of its answer is sent once more on a fresh
+    /// connection, as HTTP clients do (RFC 9110 §9.2.2): the server may have closed the idle connection just as the
+    /// request was written (nginx's old workers do so on every reload). The retry is counted, never hidden.
     func lost(generation: Int, error: (any Error)?) {
         guard generation == self.generation else { return }
+        let reused = sentOnConnection > 1
         channel?.close(promise: nil)
         channel = nil
         self.generation += 1
         guard started != nil else { return }
-        let kind = error.map(ProbeErrorKind.ofExchange) ?? "connection closed"
+        if reused, !answerStarted, !isRetry, error.map(ProbeErrorKind.isConnectionLoss) ?? true {
+            isRetry = true
+            run.countRetry()
+            sendOrConnect()
+            return
+        }
+        let kind = ProbeErrorKind.ofExchange(error, answerStarted: answerStarted)
         let detail =
             error.map { ProbeErrorKind.words(for: $0, target: run.target) }
             ?? "\(run.target.authority) closed the connection"
@@ -206,92 +272,5 @@ final class ProbeSlot {
         // Not from inside the failing callback: a refused connect can fail synchronously, and a long run against a
         // closed port would otherwise recurse once per request.
         run.loop.assumeIsolated().execute { [self] in next() }
-    }
-}
-
-/// Reads one connection's bytes into answers for its slot; keeps only the status and `X-Handler`, skips the body.
-final class ProbeHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let slot: ProbeSlot
-    private let generation: Int
-    private var parser = ProbeResponseParser()
-    /// Answers parsed from one read, handed over once the parser is done with the bytes (the slot may close the
-    /// connection in reaction, which must not re-enter the parser).
-    private var answers: [ProbeResponseParser.Answer] = []
-
-    init(slot: ProbeSlot, generation: Int) {
-        self.slot = slot
-        self.generation = generation
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        var failure: (any Error)?
-        answers.removeAll(keepingCapacity: true)
-        do {
-            try buffer.withUnsafeReadableBytes { bytes in
-                try parser.feed(bytes) { answers.append($0) }
-            }
-        } catch {
-            failure = error
-        }
-        for answer in answers { slot.answered(answer, generation: generation) }
-        if let failure {
-            slot.lost(generation: generation, error: failure)
-            context.close(promise: nil)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        slot.lost(generation: generation, error: error)
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        do {
-            // A body without a length runs up to the close: the close completes it.
-            if let answer = try parser.close() { slot.answered(answer, generation: generation) }
-            slot.lost(generation: generation, error: nil)
-        } catch {
-            slot.lost(generation: generation, error: error)
-        }
-    }
-}
-
-/// The short words a probe reports errors by.
-enum ProbeErrorKind {
-    /// A connect that failed: `timeout` when it took too long, else `connect` (refused, unreachable, unresolvable).
-    static func ofConnect(_ error: any Error) -> String {
-        if case ChannelError.connectTimeout = error { return "timeout" }
-        return "connect"
-    }
-
-    /// An error on an open connection.
-    static func ofExchange(_ error: any Error) -> String {
-        if error is ProbeResponseParser.Malformed { return "bad response" }
-        if let io = error as? IOError, [ECONNRESET, EPIPE].contains(io.errnoCode) { return "connection closed" }
-        return "other"
-    }
-
-    /// One line for people: what failed, and where.
-    static func words(for error: any Error, target: ProbeTarget) -> String {
-        let place = target.authority
-        switch error {
-        case let io as IOError:
-            return "\(place): \(String(cString: strerror(io.errnoCode)).lowercased())"
-        case let connection as NIOConnectionError:
-            if let first = connection.connectionErrors.first, let io = first.error as? IOError {
-                return "\(place): \(String(cString: strerror(io.errnoCode)).lowercased())"
-            }
-            if let dns = connection.dnsAAAAError ?? connection.dnsAError { return "\(place): cannot resolve: \(dns)" }
-            return "\(place): cannot connect"
-        case ChannelError.connectTimeout(let amount):
-            return "\(place): connect timed out after \(amount.nanoseconds / 1_000_000) ms"
-        case let malformed as ProbeResponseParser.Malformed:
-            return "\(place): bad HTTP answer (\(malformed))"
-        default:
-            return "\(place): \(error)"
-        }
     }
 }

@@ -17,13 +17,16 @@ public struct Registration: Sendable {
     /// Answers whether the backend is healthy now.
     public var check: @Sendable () async -> Bool
     public var logger: Logger
+    /// When checks and renewals happen; a test passes a clock it advances.
+    public var clock: AnyClock
 
     /// - Parameter healthURL: checked with HTTP GET every `healthInterval` (2xx = healthy); `nil` = always healthy.
     public init(
         store: any WritableKeyValueStore, key: String, address: BackendAddress, ttl: Int = 10,
         healthURL: String? = nil, healthInterval: Duration = .seconds(5), failureThreshold: Int = 3,
-        logger: Logger = Logger(label: "switchboard.register")
+        logger: Logger = Logger(label: "switchboard.register"), clock: AnyClock = .continuous
     ) {
+        self.clock = clock
         self.store = store
         self.key = key
         self.address = address
@@ -54,19 +57,18 @@ public struct Registration: Sendable {
     /// Registers and keeps the registration until cancelled, then revokes the lease.
     public func run() async {
         var machine = RegistrationStateMachine(failureThreshold: failureThreshold)
-        let clock = ContinuousClock()
         let renewEvery = Duration.milliseconds(max(200, ttl * 1000 / 3))
         var nextHealth = clock.now
-        var nextRenew = clock.now + renewEvery
+        var nextRenew = clock.now.advanced(by: renewEvery)
         while !Task.isCancelled {
             if clock.now >= nextHealth {
-                nextHealth = clock.now + healthInterval
+                nextHealth = clock.now.advanced(by: healthInterval)
                 let healthy = await check()
                 if !healthy { logger.warning("health check failed for \(key) = \(address)") }
                 await perform(machine.handle(healthy ? .healthPassed : .healthFailed), machine: &machine)
             }
             if clock.now >= nextRenew {
-                nextRenew = clock.now + renewEvery
+                nextRenew = clock.now.advanced(by: renewEvery)
                 if case .registered(let lease) = machine.state {
                     do {
                         _ = try await store.keepAlive(lease)

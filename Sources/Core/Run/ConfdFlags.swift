@@ -29,6 +29,10 @@ public struct ConfdFlags: Sendable, Equatable {
     public var wait: String?
     /// Switchboard's own: default timeout of `check_cmd` and `reload_cmd`.
     public var commandTimeout: String?
+    /// Switchboard's own: `HOST:PORT` serving `/metrics`, `/healthz` and `/readyz`.
+    public var metricsListen: String?
+    /// Switchboard's own: `text` or `json`.
+    public var logFormat: String?
     /// confd flags for backends Switchboard does not have (consul, vault, redis…), by name: accepted so that an
     /// existing command line parses, and reported.
     public var otherBackendFlags: [String: String] = [:]
@@ -65,6 +69,11 @@ public struct ConfdFlags: Sendable, Equatable {
         ("version", .bool, "print version and exit"),
         ("wait", .string, "switchboard: coalescing window MIN:MAX, e.g. 50ms:400ms (default \"50ms:400ms\")"),
         ("command-timeout", .string, "switchboard: timeout of check_cmd and reload_cmd (default \"60s\")"),
+        (
+            "metrics-listen", .string,
+            "switchboard: HOST:PORT serving Prometheus /metrics, /healthz and /readyz, e.g. 127.0.0.1:9100 (default off)"
+        ),
+        ("log-format", .string, "switchboard: text (confd's lines) or json (one object a line) (default \"text\")"),
         // confd flags of backends Switchboard does not implement.
         ("auth-token", .string, "(consul, vault) not supported"),
         ("auth-type", .string, "(vault) not supported"),
@@ -178,6 +187,8 @@ public struct ConfdFlags: Sendable, Equatable {
         case "password": password = value
         case "wait": wait = value
         case "command-timeout": commandTimeout = value
+        case "metrics-listen": metricsListen = value
+        case "log-format": logFormat = value
         default: otherBackendFlags[name] = value
         }
     }

@@ -26,7 +26,10 @@ public struct ConfdLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let time = Date().formatted(.iso8601)
         var text = "\(time) \(Self.prefix) \(Self.word(for: event.level)) \(event.message)"
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        // A record's resource and revision are in its words already; JSON lines carry them as fields.
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }.filter {
+            $0.key != "resource" && $0.key != "revision"
+        }
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }

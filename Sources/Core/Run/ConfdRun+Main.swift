@@ -32,7 +32,7 @@ extension ConfdRun {
             }
             let settings = try ConfdRun.settings(flags: flags, configFile: configFile)
             let level = try ConfdLogHandler.level(parsing: settings.logLevel)
-            LoggingSystem.bootstrap { label in ConfdLogHandler(label: label, level: level) }
+            settings.logFormat.bootstrap(level: level)
             let logger = Logger(label: "switchboard")
             if let ignored = configFile?.ignored, !ignored.isEmpty {
                 logger.warning(
@@ -85,7 +85,15 @@ extension ConfdRun {
         let store = try store(for: settings)
         logger.info("Starting switchboard \(SwitchboardVersion.current) with \(store.displayName)")
         let plans = loaded.resources.map { ResourcePlan($0, commandTimeout: settings.commandTimeout) }
-        let configuration = EngineConfiguration(
+        var observation: EngineObservation?
+        if settings.mode != .onetime {
+            let notifier = SystemdNotifier.fromEnvironment()
+            if notifier != nil || settings.metricsListen != nil {
+                observation = EngineObservation(
+                    notifier: notifier, onNotifyError: { words in logger.warning("sd_notify: \(words)") })
+            }
+        }
+        var configuration = EngineConfiguration(
             resources: plans, mode: settings.mode,
             options: ApplyOptions(
                 noop: settings.noop, syncOnly: settings.syncOnly, keepStageFile: settings.keepStageFile),
@@ -96,7 +104,9 @@ extension ConfdRun {
                     FileHandle.standardOutput.write(Data(diff.utf8))
                 }
             })
+        configuration.onEvent = observation?.eventHandler
         let engine = Engine(configuration: configuration, store: store, logger: logger)
+        observation?.attach(engine, resources: plans.map(\.name))
         if case .onetime = settings.mode {
             let records: [ApplyRecord]
             do {
@@ -108,10 +118,34 @@ extension ConfdRun {
             return records.allSatisfy(\.result.isSuccess) ? 0 : 1
         }
         HeapTuning.keepFreedMemoryForReuse()
+        var server: ObservabilityServer?
+        if let listen = settings.metricsListen, let observation {
+            server = try await ObservabilityServer.start(listen: listen, observation: observation)
+            logger.info("serving /metrics, /healthz and /readyz on http://\(server!.address)/")
+        }
+        let watched = observation
+        let watchdog = Task { await watched?.runWatchdog() }
+        defer { watchdog.cancel() }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
+        if let observation {
+            services.append(
+                .init(service: StoppingNotice(observation: observation), successTerminationBehavior: .ignore))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: engine)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        defer { if let server { Task { await server.stop() } } }
         try await group.run()
         return 0
+    }
+}
+
+/// Tells systemd `STOPPING=1` as soon as a graceful shutdown begins (SIGTERM, SIGINT).
+struct StoppingNotice: Service {
+    let observation: EngineObservation
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        observation.stopping()
     }
 }

@@ -26,6 +26,9 @@ public struct ConfdRun: Sendable {
         public var password: String?
         public var wait = WaitPolicy.standard
         public var commandTimeout: Duration = .seconds(60)
+        /// `HOST:PORT` for `/metrics`, `/healthz`, `/readyz`; `nil` = off.
+        public var metricsListen: String?
+        public var logFormat = LogFormat.text
 
         public var mode: EngineMode {
             if onetime { return .onetime }
@@ -87,6 +90,15 @@ public struct ConfdRun: Sendable {
             settings.commandTimeout = duration
         }
         _ = try ConfdLogHandler.level(parsing: settings.logLevel)
+        if let text = flags.logFormat { settings.logFormat = try LogFormat(parsing: text) }
+        if let listen = flags.metricsListen {
+            do {
+                _ = try ObservabilityServer.parse(listen)
+            } catch {
+                throw ConfdFlagError("invalid value \"\(listen)\" for flag -metrics-listen: use HOST:PORT")
+            }
+            settings.metricsListen = listen
+        }
         switch settings.backend {
         case "file", "env", "etcd", "etcdv3": break
         default:

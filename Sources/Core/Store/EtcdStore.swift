@@ -204,7 +204,7 @@ public final class EtcdStore: WritableKeyValueStore {
             }
             await session.demote(endpoint, of: endpoints)
             failures += 1
-            let delay = EtcdBackoff.delay(afterFailures: failures)
+            let delay = Backoff.standard.delay(afterFailures: failures)
             do { try await Task.sleep(for: delay) } catch { return }
         }
     }

@@ -19,7 +19,8 @@ extension GoFormat {
             }
             return value.goTypeName + "{" + elements.joined(separator: ", ") + "}"
         case .pair(let key, let pairValue):
-            return "memkv.KVPair{Key:\(quote(key, asciiOnly: asciiOnly)), Value:\(quote(pairValue, asciiOnly: asciiOnly))}"
+            return
+                "memkv.KVPair{Key:\(quote(key, asciiOnly: asciiOnly)), Value:\(quote(pairValue, asciiOnly: asciiOnly))}"
         case .bool, .int, .float, .time, .srv:
             return plain(value)
         }

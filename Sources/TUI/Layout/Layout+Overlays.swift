@@ -74,6 +74,8 @@ extension Layout {
             drawWindow(
                 title: "Apply #\(record.id) output", lines: lines, scroll: scroll, width: frame.width - 8, &frame,
                 theme: theme, fixedScrollLines: 2, tall: true)
+        case .events(let pane):
+            drawEventLog(pane, &frame, context)
         }
     }
 

@@ -12,7 +12,11 @@ extension Layout {
         case .upstream:
             let view = state.upstream
             if !view.resource.isEmpty {
-                title += " \(view.resource)" + (view.isBlockOnly ? "" : " (whole file)")
+                title += " \(view.resource)"
+                if state.snapshot.resources.count > 1 {
+                    title += " (\(state.resourceIndex + 1)/\(state.snapshot.resources.count))"
+                }
+                title += view.isBlockOnly ? "" : " (whole file)"
                 let added = view.lines.filter { $0.mark == .added }.count
                 let changed = view.lines.filter { $0.mark == .changed }.count
                 if added > 0 { title += " +\(added)" }
@@ -141,7 +145,8 @@ extension Layout {
         let triggerWidth = 12
         let timeWidth = 8
         let durationWidth = 7
-        let showResource = rect.width >= 70
+        // With several resources a record must say which one it is for, however narrow the panel.
+        let showResource = rect.width >= 70 || state.snapshot.resources.count > 1
         let resourceWidth = showResource ? max(8, rect.width - 2 - timeWidth - triggerWidth - durationWidth - 18) : 0
         var header = "  " + fit("TIME", timeWidth, theme: theme) + " "
         if showResource { header += fit("RESOURCE", resourceWidth, theme: theme) + " " }

@@ -96,11 +96,12 @@ public enum Layout {
             frame.put(" " + message.text, x: 0, y: y, role: message.isError ? .errorMessage : .message)
             return
         }
-        let hints: [(String, String, Bool)] = [
+        var hints: [(String, String, Bool)] = [
             ("tab", "panel", false), ("j/k", "move", false), ("a", "add", true), ("d", "remove", true),
             ("v", "preview", false), ("r", "render", true), ("p", "probe", false), ("/", "filter", false),
-            ("s", "sort", false), ("?", "help", false), ("q", "quit", false),
+            ("s", "sort", false), ("e", "events", false), ("?", "help", false), ("q", "quit", false),
         ]
+        if state.snapshot.resources.count > 1 { hints.insert(("[ ]", "resource", false), at: 2) }
         var x = 1
         for (key, text, mutation) in hints {
             let disabled = mutation && state.readOnly

@@ -85,10 +85,19 @@ extension ConsoleState {
         case .char("v"):
             guard let backend = selectedBackendForAction() else { return [] }
             return run(.preview(.remove(key: backend.key), returnForm: nil))
+        case .char("["), .char("]"):
+            switchResource(by: key == .char("]") ? 1 : -1)
+            if let resource = shownResource, snapshot.resources.count > 1 {
+                focus = .upstream
+                message = StatusMessage(
+                    "Upstream shows \(resource.name) (\(resourceIndex + 1)/\(snapshot.resources.count))")
+            }
         case .char("r"):
             return run(.renderNow)
         case .char("p"):
             return run(.probeNow)
+        case .char("e"):
+            overlay = .events(EventLogPane())
         case .enter:
             if focus == .reloads, let record = selectedRecord {
                 overlay = .output(recordID: record.id, scroll: 0)
@@ -186,7 +195,43 @@ extension ConsoleState {
             default: break
             }
             return []
+        case .events(let pane):
+            self.overlay = handle(key, inEvents: pane)
+            return []
         }
+    }
+
+    /// Keys in the event log: j/k and pages scroll, `/` edits the filter (Enter keeps it, Esc clears it), Esc/q/e
+    /// close.
+    private func handle(_ key: Key, inEvents pane: EventLogPane) -> Overlay? {
+        var pane = pane
+        if pane.editingFilter {
+            switch key {
+            case .enter: pane.editingFilter = false
+            case .escape:
+                pane.editingFilter = false
+                pane.filter = ""
+            case .backspace: if !pane.filter.isEmpty { pane.filter.removeLast() }
+            case .char(let character): pane.filter.append(character)
+            default: break
+            }
+            pane.scroll = 0
+            return .events(pane)
+        }
+        switch key {
+        case .char("j"), .down: pane.scroll += 1
+        case .char("k"), .up: pane.scroll = max(0, pane.scroll - 1)
+        case .pageDown, .char(" "): pane.scroll += pageSize
+        case .pageUp: pane.scroll = max(0, pane.scroll - pageSize)
+        case .home, .char("g"): pane.scroll = 0
+        case .char("/"): pane.editingFilter = true
+        case .escape where !pane.filter.isEmpty:
+            pane.filter = ""
+            pane.scroll = 0
+        case .char("q"), .char("e"), .escape: return nil
+        default: break
+        }
+        return .events(pane)
     }
 
     private mutating func handle(_ key: Key, inForm form: AddForm) -> [ConsoleIntent] {

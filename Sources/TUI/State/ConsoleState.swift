@@ -24,6 +24,8 @@ public struct ConsoleState: Sendable {
     public private(set) var visibleBackends: [Int] = []
     /// Indices into `snapshot.history`, newest first, filtered.
     public private(set) var visibleReloads: [Int] = []
+    /// Which of `snapshot.resources` the Upstream panel shows (`[` and `]` switch).
+    public private(set) var resourceIndex = 0
     /// The Upstream panel's lines, with marks.
     public private(set) var upstream: UpstreamView = .empty
     /// Indices into `upstream.lines`, filtered.
@@ -51,9 +53,10 @@ public struct ConsoleState: Sendable {
         if old.backends != snapshot.backends || old.probe != snapshot.probe {
             refreshBackends()
         }
-        if old.resources.first != snapshot.resources.first {
-            upstream = UpstreamView(status: snapshot.resources.first)
-            refreshUpstreamFilter()
+        let oldIndex = resourceIndex
+        resourceIndex = min(resourceIndex, max(0, snapshot.resources.count - 1))
+        if oldIndex != resourceIndex || shownResource(in: old) != shownResource(in: snapshot) {
+            refreshUpstream()
         }
         if old.history != snapshot.history { refreshReloads() }
         clampCursors()
@@ -136,6 +139,27 @@ public struct ConsoleState: Sendable {
         cursor[panel] = 0
     }
 
+    /// The resource the Upstream panel shows.
+    public var shownResource: ResourceStatus? { shownResource(in: snapshot) }
+
+    private func shownResource(in snapshot: EngineSnapshot) -> ResourceStatus? {
+        snapshot.resources.indices.contains(resourceIndex) ? snapshot.resources[resourceIndex] : nil
+    }
+
+    /// Shows the next (`by: 1`) or previous (`by: -1`) resource in the Upstream panel, wrapping around.
+    mutating func switchResource(by step: Int) {
+        let count = snapshot.resources.count
+        guard count > 1 else { return }
+        resourceIndex = ((resourceIndex + step) % count + count) % count
+        refreshUpstream()
+        cursor[.upstream] = 0
+    }
+
+    private mutating func refreshUpstream() {
+        upstream = UpstreamView(status: shownResource)
+        refreshUpstreamFilter()
+    }
+
     mutating func cycleSort() {
         sort = sort.next
         refreshBackends()
@@ -143,8 +167,7 @@ public struct ConsoleState: Sendable {
 
     private mutating func refreshAll() {
         refreshBackends()
-        upstream = UpstreamView(status: snapshot.resources.first)
-        refreshUpstreamFilter()
+        refreshUpstream()
         refreshReloads()
         clampCursors()
     }

@@ -12,6 +12,8 @@ public enum Overlay: Sendable, Hashable {
     case preview(PreviewPane)
     /// The check/reload output of one apply record (enter in Reloads).
     case output(recordID: Int, scroll: Int)
+    /// The engine's event log (`e`).
+    case events(EventLogPane)
 }
 
 /// The preview overlay's content.

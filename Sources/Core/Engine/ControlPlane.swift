@@ -1,0 +1,172 @@
+import Logging
+import ServiceLifecycle
+
+/// The console's effects on the world (add or remove a backend, render now, probe now, preview a change) and the
+/// lease TTLs it shows, as a live stream: read from a writable store when a face subscribes, when a backend comes
+/// or goes, and every `leaseRereadInterval`; counted down each second in between, on the injected clock.
+final class ControlPlane: Service, Sendable {
+    /// How often lease TTLs are read again while a face is watching (keep-alives push them back up).
+    static let leaseRereadInterval = Duration.seconds(10)
+
+    private let configuration: EngineConfiguration
+    private let store: any KeyValueStore
+    private let scheduler: ApplyScheduler
+    private let renderer: Renderer
+    private let mirror: StoreMirror
+    private let hub: SnapshotHub
+    /// Told when leases may have changed: a face subscribed, a backend came or went, an edit was made.
+    private let leaseNews: ChangeInbox
+    private let clock: AnyClock
+    private let logger: Logger
+
+    init(
+        configuration: EngineConfiguration, store: any KeyValueStore, scheduler: ApplyScheduler, renderer: Renderer,
+        mirror: StoreMirror, hub: SnapshotHub, leaseNews: ChangeInbox, clock: AnyClock, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.scheduler = scheduler
+        self.renderer = renderer
+        self.mirror = mirror
+        self.hub = hub
+        self.leaseNews = leaseNews
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Keeps the lease TTLs in the snapshots current until the service group shuts down.
+    func run() async throws {
+        guard configuration.backendPrefix != nil, store is any WritableKeyValueStore else { return }
+        await cancelWhenGracefulShutdown { await self.followLeases() }
+    }
+
+    private func followLeases() async {
+        var lastRead: (at: AnyClock.Instant, ttls: [String: Int])?
+        var nextRead = clock.now
+        while !Task.isCancelled {
+            let now = clock.now
+            if now >= nextRead, hub.hasSubscribers {
+                if let ttls = await readLeases() { lastRead = (now, ttls) }
+                nextRead = now.advanced(by: Self.leaseRereadInterval)
+            }
+            guard let read = lastRead, hub.hasSubscribers else {
+                // Nobody is watching: nothing to count down until a face subscribes or a backend changes.
+                if await leaseNews.next() == nil { return }
+                nextRead = clock.now
+                continue
+            }
+            let elapsed = read.at.duration(to: clock.now)
+            let seconds = Int(elapsed.components.seconds)
+            let ttls = read.ttls.mapValues { max(0, $0 - seconds) }
+            if hub.read({ $0.leaseTTLs }) != ttls { hub.update { $0.leaseTTLs = ttls } }
+            let nextTick = read.at.advanced(by: .seconds(seconds + 1))
+            if await leaseNews.next(orUntil: min(nextTick, nextRead), clock: clock) != nil {
+                nextRead = clock.now
+            }
+        }
+    }
+
+    /// The TTL left on each backend's lease; `nil` when the store cannot say now.
+    private func readLeases() async -> [String: Int]? {
+        guard let prefix = configuration.backendPrefix, let writable = store as? any WritableKeyValueStore,
+            let keys = try? await writable.list(prefix: prefix)
+        else { return nil }
+        return Dictionary(
+            keys.compactMap { kv in kv.ttlRemaining.map { (kv.key, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: Effects
+
+    /// Carries out a console effect; returns an error in words when it failed.
+    func perform(_ effect: EngineEffect) async -> String? {
+        switch effect {
+        case .change(let change):
+            guard let writable = store as? any WritableKeyValueStore else {
+                return "the store \(store.displayName) cannot be written"
+            }
+            do {
+                switch change {
+                case .add(let key, let address):
+                    try Self.validate(key: key)
+                    let parsed = try BackendAddress(parsing: address)
+                    try await writable.put(key, parsed.description, lease: nil)
+                    logger.info("added backend \(key) = \(parsed)")
+                case .remove(let key):
+                    try await writable.delete(key)
+                    logger.info("removed backend \(key)")
+                }
+                leaseNews.post(at: clock.now)
+                return nil
+            } catch {
+                hub.update { $0.lastError = "\(error)" }
+                return "\(error)"
+            }
+        case .renderNow:
+            let records = await scheduler.applyAll(trigger: .manual)
+            return records.first { !$0.result.isSuccess }.map { $0.error ?? $0.result.description }
+        case .probeNow:
+            guard let probe = configuration.probe else { return "no probe URL configured (--probe URL)" }
+            do {
+                let report = try await probe()
+                hub.update { $0.probe = report }
+                return nil
+            } catch {
+                hub.update { $0.lastError = "probe: \(error)" }
+                return "probe: \(error)"
+            }
+        }
+    }
+
+    /// Renders every resource the change concerns against the store as it would be after it, and diffs with the
+    /// live file. Never writes.
+    func preview(_ change: BackendChange) async -> [PreviewResult] {
+        var hypothetical = await mirror.contents
+        let key: String
+        switch change {
+        case .add(let newKey, let address):
+            key = newKey
+            do {
+                try Self.validate(key: newKey)
+                hypothetical.set(try BackendAddress(parsing: address).description, for: newKey)
+            } catch {
+                return [PreviewResult(resource: "", diff: "", error: "\(error)")]
+            }
+        case .remove(let oldKey):
+            key = oldKey
+            hypothetical.remove(oldKey)
+        }
+        var results: [PreviewResult] = []
+        for plan in configuration.resources where plan.watches(key) {
+            do {
+                let rendered = try await renderer.text(of: plan, mirror: hypothetical)
+                let live =
+                    (try? LiveFile.read(plan.target.dest)).flatMap { $0 }.map {
+                        String(decoding: $0.bytes, as: UTF8.self)
+                    } ?? ""
+                let diff = UnifiedDiff(old: live, new: rendered)
+                    .formatted(oldName: plan.target.dest, newName: plan.target.dest + " (preview)")
+                results.append(PreviewResult(resource: plan.name, diff: diff))
+            } catch {
+                results.append(PreviewResult(resource: plan.name, diff: "", error: "\(error)"))
+            }
+        }
+        if results.isEmpty {
+            results.append(PreviewResult(resource: "", diff: "", error: "no resource watches \(key)"))
+        }
+        return results
+    }
+
+    static func validate(key: String) throws {
+        guard key.hasPrefix("/"), key.count > 1, !key.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw KeyError(key: key)
+        }
+    }
+}
+
+/// A store key that cannot be used.
+public struct KeyError: Error, Sendable, CustomStringConvertible {
+    public var key: String
+    public var description: String {
+        "invalid key \(String(reflecting: key)): a key starts with / and has no spaces"
+    }
+}
