@@ -59,7 +59,8 @@ import Testing
         ("{{parseBool \"t\"}} {{parseBool \"FALSE\"}}", "true false"),
         ("{{reverse (split \"a,b,c\" \",\")}}", "[c b a]"),
         ("{{$s := split \"a,b,c\" \",\"}}{{reverse $s}}{{$s}}", "[c b a][a b c]"),
-        ("{{range reverse (gets \"/app/web/*\")}}{{.Key}} {{end}}", "/app/web/b /app/web/a "),
+        // confd: gets returns memkv.KVPairs, which reverse leaves as it is (checked with scripts/go-oracle).
+        ("{{range reverse (gets \"/app/web/*\")}}{{.Key}} {{end}}", "/app/web/a /app/web/b "),
         ("{{sortByLength (split \"ccc,a,bb,d,ee\" \",\")}}", "[a d bb ee ccc]"),
         ("{{range sortKVByLength (gets \"/test/*\")}}{{.Value}} {{end}}", "127.0.0.1:8001 127.0.0.1:8002 "),
         ("{{add 1 2}} {{sub 1 2}} {{mul 3 4}} {{div 7 2}} {{mod 7 2}} {{div -7 2}} {{mod -7 2}}", "3 -1 12 3 1 -3 -1"),

@@ -76,7 +76,7 @@ let sampleStore: [String: String] = [
         ("{{(get \"/app/name\").Value}}", "demo"),
         ("{{(json (getv \"/app/json\")).c.d}}", "1.5"),
         ("{{$m := json (getv \"/app/json\")}}{{$m.c.d}} {{$m.missing}}", "1.5 <no value>"),
-        ("{{$m := json (getv \"/app/json\")}}{{index $m \"missing\"}}", "<nil>"),
+        ("{{$m := json (getv \"/app/json\")}}{{index $m \"missing\"}}", "<no value>"),
         ("{{and 1 0 2}} {{and 1 2}} {{or 0 \"\" 3}} {{or 0 \"\"}}", "0 2 3 "),
         ("{{and false (getv \"/missing\")}}", "false"),
         ("{{or true (getv \"/missing\")}}", "true"),

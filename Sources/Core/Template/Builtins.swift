@@ -1,9 +1,16 @@
 /// Go's comparison, indexing and slicing builtins.
 enum Builtins {
-    /// `html`, `js` and `urlquery` take the single string argument as it is, else `fmt.Sprint` of all of them.
+    /// `html`, `js` and `urlquery` take the single string argument as it is, else `fmt.Sprint` of all of them,
+    /// where Go first turns a nil argument into the string `<no value>`.
     static func evalArgs(_ args: [Value]) -> String {
         if args.count == 1, case .string(let s) = args[0] { return s }
-        return GoFormat.sprint(args)
+        return GoFormat.sprint(
+            args.map { arg in
+                switch arg {
+                case .missing, .null: return .string("<no value>")
+                default: return arg
+                }
+            })
     }
 
     private enum BasicKind { case bool, int, float, string }

@@ -208,7 +208,9 @@ struct FunctionContext {
         case .reverse:
             try arity(function, args, 1)
             switch args[0] {
-            case .list(let items, let kind) where kind == .strings || kind == .pairs:
+            // confd's type switch: `[]string` and `[]memkv.KVPair` only. What `gets` returns is `memkv.KVPairs`,
+            // another type, and comes back as it is.
+            case .list(let items, let kind) where kind == .strings || kind == .pairSlice:
                 return .list(items.reversed(), kind)
             default:
                 return interface(args[0])
@@ -224,8 +226,8 @@ struct FunctionContext {
             return Self.stringList(sorted.map(\.element))
         case .sortKVByLength:
             try arity(function, args, 1)
-            guard case .list(let items, .pairs) = args[0] else {
-                if case .null = interface(args[0]) { return .list([], .pairs) }
+            guard case .list(let items, let kind) = args[0], kind == .pairs || kind == .pairSlice else {
+                if case .null = interface(args[0]) { return .list([], .pairSlice) }
                 throw EvalError("wrong type for value; expected []memkv.KVPair; got \(args[0].goTypeName)")
             }
             func keyLength(_ value: Value) -> Int { if case .pair(let key, _) = value { key.utf8.count } else { 0 } }
@@ -233,7 +235,7 @@ struct FunctionContext {
                 keyLength($0.element) != keyLength($1.element)
                     ? keyLength($0.element) < keyLength($1.element) : $0.offset < $1.offset
             }
-            return .list(sorted.map(\.element), .pairs)
+            return .list(sorted.map(\.element), .pairSlice)
         case .add, .sub, .mul, .div, .mod:
             try arity(function, args, 2)
             let (a, b) = (try int(args[0]), try int(args[1]))

@@ -4,10 +4,12 @@ import Foundation
 enum GoFormat {
     // MARK: %v
 
-    /// How an action prints its value (`{{.}}`): `<no value>` for a missing one, else `%v`.
+    /// How an action prints its value (`{{.}}`): `<no value>` for a missing one, else `%v`. Go unwraps an empty
+    /// interface at the end of a pipeline, so a nil one (a JSON null, `index` of a missing map key) is no value
+    /// there too; only inside `fmt` (printf, a printed map or list) does it print as `<nil>`.
     static func appendActionValue(_ value: Value, to out: inout [UInt8]) {
         switch value {
-        case .missing: out.append(contentsOf: "<no value>".utf8)
+        case .missing, .null: out.append(contentsOf: "<no value>".utf8)
         case .string(let s): s.withUTF8Bytes { out.append(contentsOf: $0) }
         default: out.append(contentsOf: plain(value).utf8)
         }
@@ -251,6 +253,23 @@ enum GoFormat {
 
     private static func formatOne(_ value: Value, verb: Character, spec: Spec) -> String {
         if verb == "T" { return pad(typeName(value), spec) }
+        guard verb == "v" else { return formatValue(value, verb: verb, spec: spec, plusV: false) }
+        // Go reads `%+v` as field names and `%#v` as Go syntax: neither flag then means a sign or a prefix.
+        if spec.sharp {
+            switch value {
+            case .string, .list, .map, .pair: return pad(goSyntax(value, asciiOnly: spec.plus), spec)
+            default: break
+            }
+        }
+        var flags = spec
+        flags.plus = false
+        flags.sharp = false
+        return formatValue(value, verb: verb, spec: flags, plusV: spec.plus)
+    }
+
+    /// One operand; lists, maps and pairs print element by element with the same verb, width and flags, as Go's
+    /// `printValue` does (`%5d` of `[1 2]` is `[    1     2]`, `%d` of a string element is `%!d(string=a)`).
+    private static func formatValue(_ value: Value, verb: Character, spec: Spec, plusV: Bool) -> String {
         switch value {
         case .missing, .null:
             return verb == "v" ? pad("<nil>", spec) : bad(verb, value)
@@ -263,17 +282,29 @@ enum GoFormat {
         case .string(let s):
             return formatString(s, verb: verb, spec: spec) ?? bad(verb, value)
         case .list(let items, _):
-            if verb == "s" || verb == "v" || verb == "q" || verb == "d" || verb == "x" || verb == "X" {
-                var inner = Spec()
-                inner.plus = spec.plus
-                inner.sharp = spec.sharp
-                return pad(
-                    "[" + items.map { formatOne($0, verb: verb, spec: inner) }.joined(separator: " ") + "]", spec)
+            let elements = items.map { element($0, verb: verb, spec: spec, plusV: plusV) }
+            return "[" + elements.joined(separator: " ") + "]"
+        case .map(let entries, _):
+            let elements = entries.keys.sorted(by: goLess).map { key in
+                formatValue(.string(key), verb: verb, spec: spec, plusV: plusV) + ":"
+                    + element(entries[key]!, verb: verb, spec: spec, plusV: plusV)
             }
+            return "map[" + elements.joined(separator: " ") + "]"
+        case .pair(let key, let pairValue):
+            return "{" + (plusV ? "Key:" : "") + formatValue(.string(key), verb: verb, spec: spec, plusV: plusV)
+                + " " + (plusV ? "Value:" : "") + formatValue(.string(pairValue), verb: verb, spec: spec, plusV: plusV)
+                + "}"
+        case .time, .srv:
+            if verb == "v" || verb == "s" { return pad(plain(value, plus: plusV), spec) }
             return bad(verb, value)
-        case .map, .pair, .time, .srv:
-            if verb == "v" || verb == "s" { return pad(plain(value, plus: spec.plus), spec) }
-            return bad(verb, value)
+        }
+    }
+
+    /// An element of a list or map: a nil one prints `<nil>` whatever the verb, without padding.
+    private static func element(_ value: Value, verb: Character, spec: Spec, plusV: Bool) -> String {
+        switch value {
+        case .missing, .null: return "<nil>"
+        default: return formatValue(value, verb: verb, spec: spec, plusV: plusV)
         }
     }
 

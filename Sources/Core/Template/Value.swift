@@ -22,11 +22,14 @@ enum Value: Sendable {
     case srv(target: String, port: Int64, priority: Int64, weight: Int64)
 
     enum ListKind: Sendable, Equatable {
-        case strings, pairs, any, ints, srvs
+        /// `pairs` is `memkv.KVPairs` (from `gets`); `pairSlice` is `[]memkv.KVPair` (from `sortKVByLength`), which
+        /// `reverse` reverses and `gets`'s type is not.
+        case strings, pairs, pairSlice, any, ints, srvs
         var goName: String {
             switch self {
             case .strings: return "[]string"
             case .pairs: return "memkv.KVPairs"
+            case .pairSlice: return "[]memkv.KVPair"
             case .any: return "[]interface {}"
             case .ints: return "[]int"
             case .srvs: return "[]*net.SRV"

@@ -1,0 +1,62 @@
+import Testing
+
+@testable import Core
+
+/// Every difference the differential test against Go found (Tests/IntegrationTests/GoDifferentialTests.swift),
+/// reduced to a small case with Go's output recorded by `scripts/go-oracle`, so that it runs without Go and no later
+/// change brings it back. `nil` means Go refuses the template (parse or execution error).
+@Suite struct GoRecordedTests {
+    struct Recorded: Sendable, CustomTestStringConvertible {
+        let template: String
+        let store: [String: String]
+        let go: String?
+        init(_ template: String, _ store: [String: String] = [:], go: String?) {
+            self.template = template
+            self.store = store
+            self.go = go
+        }
+        var testDescription: String { template }
+    }
+
+    /// Renders through Switchboard's engine: the one call into its API here (the lead adapts it to the byte API).
+    static func switchboard(_ recorded: Recorded) -> String? {
+        guard let template = try? Template(source: recorded.template, name: "t.tmpl"),
+            let output = try? template.render(StoreView(recorded.store))
+        else { return nil }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static let json = #"{"a":null,"b":[1,null,"x"],"n":1000000,"o":{"k":null}}"#
+    static let array = #"[null,1,"two",{"k":null}]"#
+
+    static let cases: [Recorded] = [
+        // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
+        Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
+        Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),
+        Recorded(#"{{(json (getv "/j")).a}}|{{(json (getv "/j")).o.k}}"#, ["/j": json], go: "<no value>|<no value>"),
+        Recorded(#"{{index (jsonArray (getv "/l")) 0}}"#, ["/l": array], go: "<no value>"),
+        Recorded(
+            #"{{range jsonArray (getv "/l")}}[{{.}}]{{end}}"#, ["/l": array], go: "[<no value>][1][two][map[k:<nil>]]"),
+        Recorded(#"{{$x := index (json (getv "/j")) "a"}}{{$x}}"#, ["/j": json], go: "<no value>"),
+        Recorded(#"{{printf "%v" (index (json (getv "/j")) "a")}}"#, ["/j": json], go: "<nil>"),
+        Recorded(#"{{json (getv "/j")}}"#, ["/j": json], go: "map[a:<nil> b:[1 <nil> x] n:1e+06 o:map[k:<nil>]]"),
+        Recorded(#"{{jsonArray (getv "/l")}}"#, ["/l": array], go: "[<nil> 1 two map[k:<nil>]]"),
+        Recorded(#"{{print nil 1 nil}}|{{println nil}}"#, go: "<nil> 1 <nil>|<nil>\n"),
+        Recorded(
+            #"{{html nil}}|{{js nil}}|{{urlquery nil}}"#, go: "&lt;no value&gt;|\\u003Cno value\\u003E|%3Cno+value%3E"),
+        Recorded(#"{{html nil 1}}|{{html (jsonArray "[null]")}}"#, go: "&lt;no value&gt;1|[&lt;nil&gt;]"),
+        // confd's reverse is a type switch on []string and []memkv.KVPair: gets returns memkv.KVPairs, unchanged.
+        Recorded(
+            #"{{reverse (gets "/*")}}|{{reverse (sortKVByLength (gets "/*"))}}|{{reverse (getvs "/*")}}"#,
+            ["/a": "1", "/bb": "2", "/c": "3"], go: "[{/a 1} {/bb 2} {/c 3}]|[{/bb 2} {/c 3} {/a 1}]|[3 2 1]"),
+        Recorded(
+            #"{{printf "%T %T %T" (gets "/*") (sortKVByLength (gets "/*")) (reverse (gets "/*"))}}"#, ["/a": "1"],
+            go: "memkv.KVPairs []memkv.KVPair memkv.KVPairs"),
+        Recorded(#"{{sortKVByLength nil}}{{printf "%T" (sortKVByLength nil)}}"#, go: "[][]memkv.KVPair"),
+    ]
+
+    @Test(arguments: cases)
+    func rendersAsGoDid(_ recorded: Recorded) {
+        #expect(Self.switchboard(recorded) == recorded.go)
+    }
+}

@@ -1,0 +1,3 @@
+module switchboard/go-oracle
+
+go 1.19
