@@ -102,6 +102,20 @@ final class PrometheusProcess: @unchecked Sendable {
         self.process = process
     }
 
+    /// Waits until Prometheus answers `/-/ready`; throws with its own log when it exits or never gets ready, so a
+    /// failed start says why instead of every query coming back empty.
+    func waitUntilReady() async throws {
+        for _ in 0..<300 {
+            if let process, !process.isRunning { break }
+            if let answer = await ObservabilitySupport.get("http://127.0.0.1:\(port)/-/ready"), answer.status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOfFile: directory + "/log", encoding: .utf8)) ?? ""
+        throw PrometheusStartError(description: "prometheus on 127.0.0.1:\(port) did not get ready:\n\(log)")
+    }
+
     /// The value of an instant query with one series, or `nil`.
     func query(_ promql: String) async -> Double? {
         var components = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
@@ -165,4 +179,8 @@ final class NotifySocket: @unchecked Sendable {
         close(descriptor)
         unlink(path)
     }
+}
+
+struct PrometheusStartError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -38,6 +38,7 @@ import Testing
         defer { FaultSupport.kill9(run) }
         let prometheus = PrometheusProcess()
         try prometheus.start(scraping: "127.0.0.1:\(metricsPort)")
+        try await prometheus.waitUntilReady()
         defer { prometheus.stop() }
         let metricsURL = "http://127.0.0.1:\(metricsPort)/metrics"
 
