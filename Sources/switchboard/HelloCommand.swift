@@ -46,7 +46,8 @@ struct HelloCommand: AsyncParsableCommand {
         } else {
             await CLISignals.wait()
             // Not registered: nothing routes here through the store; still let the requests in flight finish.
-            _ = await Drain.within(ContinuousClock.now + drain.timeout) { await server.finishInFlight() }
+            let clock = AnyClock.continuous
+            _ = await Drain.within(clock.now.advanced(by: drain.timeout), on: clock) { await server.finishInFlight() }
         }
         await server.stop()
     }

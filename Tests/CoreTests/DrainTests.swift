@@ -45,26 +45,50 @@ import Testing
 
     @Test func theTimeoutCutsTheWaitAndTheInFlightStepShort() async {
         let journal = Journal()
+        let clock = ManualClock()
         let drain = Drain(
-            key: "/test/b", barrier: Forever(journal: journal), timeout: .milliseconds(200), logger: Logger(label: "t"))
-        let steps = await drain.run(
+            key: "/test/b", barrier: Forever(journal: journal), timeout: .milliseconds(200), logger: Logger(label: "t"),
+            clock: clock.erased)
+        async let steps = drain.run(
             deregister: { nil },
             finishInFlight: {
                 await journal.add("in-flight")
                 try? await Task.sleep(for: .seconds(3600))
             })
-        #expect(steps.map(\.name) == ["deregister", "grace", "in-flight"])
-        #expect(steps.map(\.completed) == [true, false, false])
-        #expect(await journal.events == ["barrier /test/b -", "in-flight"])
+        await clock.sleeping(until: .milliseconds(200))
+        clock.advance(by: .milliseconds(200))
+        #expect(await steps.map(\.name) == ["deregister", "grace", "in-flight"])
+        #expect(await steps.map(\.completed) == [true, false, false])
+        #expect(await journal.events.first == "barrier /test/b -")
     }
 
     @Test func aFailedRemovalIsReportedAndTheDrainGoesOn() async {
         struct Unreachable: Error {}
+        let clock = ManualClock()
         let drain = Drain(
-            key: "/test/c", barrier: FixedGrace(.milliseconds(1)), timeout: .seconds(5), logger: Logger(label: "t"))
-        let steps = await drain.run(deregister: { throw Unreachable() })
-        #expect(steps.map(\.name) == ["deregister", "grace"])
-        #expect(steps.map(\.completed) == [false, true])
+            key: "/test/c", barrier: FixedGrace(.milliseconds(1), clock: clock.erased), timeout: .seconds(5),
+            logger: Logger(label: "t"), clock: clock.erased)
+        async let steps = drain.run(deregister: { throw Unreachable() })
+        // The grace and the drain's deadline both sleep; only the grace is due when time moves by 1 ms.
+        await clock.sleepers(2)
+        clock.advance(by: .milliseconds(1))
+        #expect(await steps.map(\.name) == ["deregister", "grace"])
+        #expect(await steps.map(\.completed) == [false, true])
         #expect(FixedGrace(.seconds(2)).words.contains("no engine publishes acknowledgements yet"))
+    }
+
+    @Test func theGraceLastsExactlyItsDurationInVirtualTime() async {
+        let clock = ManualClock()
+        let drain = Drain(
+            key: "/test/d", barrier: FixedGrace(.seconds(2), clock: clock.erased), timeout: .seconds(30),
+            logger: Logger(label: "t"), clock: clock.erased)
+        async let steps = drain.run(deregister: { 7 })
+        await clock.sleeping(until: .seconds(2))
+        clock.advance(by: .milliseconds(1999))
+        #expect(clock.deadlines.contains(.seconds(2)))
+        clock.advance(by: .milliseconds(1))
+        let grace = await steps[1]
+        #expect(grace.completed)
+        #expect(grace.seconds == 2)
     }
 }

@@ -18,13 +18,15 @@ public protocol DrainBarrier: Sendable {
 /// Waits a fixed time: what a drain does while no engine publishes acknowledgements.
 public struct FixedGrace: DrainBarrier {
     public var grace: Duration
+    public var clock: AnyClock
 
-    public init(_ grace: Duration) {
+    public init(_ grace: Duration, clock: AnyClock = .continuous) {
         self.grace = grace
+        self.clock = clock
     }
 
     public func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
-        try await Task.sleep(for: grace)
+        try await clock.sleep(for: grace)
     }
 
     public var words: String {
@@ -49,12 +51,17 @@ public struct Drain: Sendable {
     public var barrier: any DrainBarrier
     public var timeout: Duration
     public var logger: Logger
+    /// Measures the steps and the timeout: the continuous clock in production, a manual one in tests.
+    public var clock: AnyClock
 
-    public init(key: String, barrier: any DrainBarrier, timeout: Duration, logger: Logger) {
+    public init(
+        key: String, barrier: any DrainBarrier, timeout: Duration, logger: Logger, clock: AnyClock = .continuous
+    ) {
         self.key = key
         self.barrier = barrier
         self.timeout = timeout
         self.logger = logger
+        self.clock = clock
     }
 
     /// Runs the drain.
@@ -68,52 +75,52 @@ public struct Drain: Sendable {
     public func run(
         deregister: @Sendable () async throws -> Int64?, finishInFlight: (@Sendable () async -> Void)? = nil
     ) async -> [Step] {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+        let clock = self.clock
+        let deadline = clock.now.advanced(by: timeout)
+        func since(_ start: AnyClock.Instant) -> Duration { start.duration(to: clock.now) }
         var steps: [Step] = []
         logger.info("draining \(key): removing the key first (drain timeout \(Self.words(timeout)))")
         var start = clock.now
         var revision: Int64?
         do {
             revision = try await deregister()
-            steps.append(Step(name: "deregister", seconds: Self.seconds(clock.now - start), completed: true))
-            logger.info("draining \(key): key removed in \(Self.words(clock.now - start))")
+            steps.append(Step(name: "deregister", seconds: Self.seconds(since(start)), completed: true))
+            logger.info("draining \(key): key removed in \(Self.words(since(start)))")
         } catch {
-            steps.append(Step(name: "deregister", seconds: Self.seconds(clock.now - start), completed: false))
+            steps.append(Step(name: "deregister", seconds: Self.seconds(since(start)), completed: false))
             logger.error("draining \(key): cannot remove the key (\(error)); its lease will expire by itself")
         }
         start = clock.now
         logger.info("draining \(key): still serving while engines reload without it: waiting \(barrier.words)")
         let (barrier, key, removedAt) = (self.barrier, self.key, revision)
-        let routedAway = await Self.within(deadline) {
+        let routedAway = await Self.within(deadline, on: clock) {
             try await barrier.waitUntilRoutedAway(from: key, removedAt: removedAt)
         }
-        steps.append(Step(name: "grace", seconds: Self.seconds(clock.now - start), completed: routedAway))
+        steps.append(Step(name: "grace", seconds: Self.seconds(since(start)), completed: routedAway))
         if !routedAway { logger.warning("draining \(key): the drain timeout ended the wait for the engines") }
         if let finishInFlight {
             start = clock.now
             logger.info("draining \(key): no longer accepting connections; finishing the requests in flight")
-            let finished = await Self.within(deadline) { await finishInFlight() }
-            steps.append(Step(name: "in-flight", seconds: Self.seconds(clock.now - start), completed: finished))
+            let finished = await Self.within(deadline, on: clock) { await finishInFlight() }
+            steps.append(Step(name: "in-flight", seconds: Self.seconds(since(start)), completed: finished))
             if finished {
-                logger.info("draining \(key): requests in flight finished in \(Self.words(clock.now - start))")
+                logger.info("draining \(key): requests in flight finished in \(Self.words(since(start)))")
             } else {
                 logger.warning("draining \(key): drain timeout reached with requests still in flight; stopping anyway")
             }
         } else {
             logger.info("draining \(key): this process serves no requests; the backend itself finishes its own")
         }
-        let total = timeout - (deadline - clock.now)
+        let total = timeout - clock.now.duration(to: deadline)
         logger.info("drained \(key) in \(Self.words(total))")
         return steps
     }
 
-    /// Runs `work` until it returns or `deadline` passes (then cancels it).
+    /// Runs `work` until it returns or `deadline` on `clock` passes (then cancels it).
     /// - Returns: true when `work` returned (without throwing) before `deadline`.
-    public static func within(_ deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async throws -> Void)
-        async
-        -> Bool
-    {
+    public static func within(
+        _ deadline: AnyClock.Instant, on clock: AnyClock, _ work: @escaping @Sendable () async throws -> Void
+    ) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 do {
@@ -124,7 +131,7 @@ public struct Drain: Sendable {
                 }
             }
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                try? await clock.sleep(until: deadline, tolerance: nil)
                 return false
             }
             let first = await group.next() ?? false
