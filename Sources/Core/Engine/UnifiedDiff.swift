@@ -173,6 +173,15 @@ public struct UnifiedDiff: Sendable, Hashable {
     /// The number of edits in a shortest script between n and m lines (Myers' forward search), or `nil` past
     /// `editLimit`.
     private static func editDistance(n: Int, m: Int, same: (Int, Int) -> Bool) -> Int? {
+        forwardSearch(n: n, m: m, same: same)
+    }
+
+    /// Myers' forward search over lines `0..<n` and `0..<m`: the number of edits in a shortest script, or `nil` past
+    /// `editLimit`. `startingStep` sees the furthest points of diagonals -d...d as they are when step d begins, for
+    /// a caller that walks back to recover the script.
+    private static func forwardSearch(
+        n: Int, m: Int, same: (Int, Int) -> Bool, startingStep: (ArraySlice<Int>) -> Void = { _ in }
+    ) -> Int? {
         // Every script has at least |n - m| edits: past the limit already, so there is nothing to search (a
         // 10,000-line file replacing a 1-line one walked a thousand diagonals of it first).
         guard abs(n - m) <= editLimit else { return nil }
@@ -180,13 +189,10 @@ public struct UnifiedDiff: Sendable, Hashable {
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
         for d in 0...maxD {
+            startingStep(v[(offset - d)...(offset + d)])
             for k in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
-                    x = v[offset + k + 1]
-                } else {
-                    x = v[offset + k - 1] + 1
-                }
+                let down = k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])
+                var x = down ? v[offset + k + 1] : v[offset + k - 1] + 1
                 var y = x - k
                 while x < n, y < m, same(x, y) {
                     x += 1
@@ -205,36 +211,11 @@ public struct UnifiedDiff: Sendable, Hashable {
         if b.isEmpty { return a.map { .removed(String($0)) } }
         let n = a.count
         let m = b.count
-        // At least |n - m| edits: past the limit, the search could not finish.
-        guard abs(n - m) <= editLimit else { return a.map { .removed(String($0)) } + b.map { .added(String($0)) } }
-        let maxD = min(n + m, editLimit)
-        let offset = maxD + 1
-        var v = [Int](repeating: 0, count: 2 * maxD + 3)
         // trace[d] holds v for diagonals -d...d as it was when step d began.
         var trace: [[Int]] = []
-        var found = false
-        search: for d in 0...maxD {
-            trace.append(Array(v[(offset - d)...(offset + d)]))
-            for k in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]) {
-                    x = v[offset + k + 1]
-                } else {
-                    x = v[offset + k - 1] + 1
-                }
-                var y = x - k
-                while x < n, y < m, same(a[x], b[y]) {
-                    x += 1
-                    y += 1
-                }
-                v[offset + k] = x
-                if x >= n, y >= m {
-                    found = true
-                    break search
-                }
-            }
-        }
-        guard found else {
+        let distance = forwardSearch(
+            n: n, m: m, same: { same(a[$0], b[$1]) }, startingStep: { trace.append(Array($0)) })
+        guard distance != nil else {
             return a.map { .removed(String($0)) } + b.map { .added(String($0)) }
         }
         // Walk back through the trace to recover the script.
