@@ -28,13 +28,20 @@ import Testing
     }
 
     @Test func prometheusScrapesTheCountersOfAScriptedSequence() async throws {
-        guard PrometheusProcess.available() else { return }
+        guard PrometheusProcess.available(), EtcdProcess.available() else { return }
         let (tree, _) = try Self.tree()
         defer { tree.remove() }
-        try tree.writeStore(Self.store(["a": "127.0.0.1:8001"]))
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = try etcd.store()
+        try await store.put("/test/a", "127.0.0.1:8001", lease: nil)
         let metricsPort = EtcdProcess.freePort()
         let run = try ObservabilitySupport.start(
-            tree.runArguments("-watch", extra: ["-metrics-listen", "127.0.0.1:\(metricsPort)"]), log: tree.log)
+            [
+                "run", "-watch", "-backend", "etcdv3", "-node", etcd.endpoint, "-confdir", tree.confdir,
+                "-metrics-listen", "127.0.0.1:\(metricsPort)",
+            ], log: tree.log)
         defer { FaultSupport.kill9(run) }
         let prometheus = PrometheusProcess()
         try prometheus.start(scraping: "127.0.0.1:\(metricsPort)")
@@ -42,40 +49,56 @@ import Testing
         defer { prometheus.stop() }
         let metricsURL = "http://127.0.0.1:\(metricsPort)/metrics"
 
-        func applies(_ result: String) async -> Double? {
+        func scraped(_ name: String, _ labels: [String: String] = [:]) async -> Double? {
             guard let scrape = await ObservabilitySupport.get(metricsURL) else { return nil }
-            return ObservabilitySupport.value(
-                in: scrape.body, "switchboard_applies_total", ["resource": "app.toml", "result": result])
+            return ObservabilitySupport.value(in: scrape.body, name, labels)
         }
         func step(_ result: String, reaches count: Double) async -> Bool {
-            await ObservabilitySupport.eventually(20) { await applies(result) == count }
+            await ObservabilitySupport.eventually(20) {
+                await scraped("switchboard_applies_total", ["resource": "app.toml", "result": result]) == count
+            }
         }
 
         #expect(await step("applied", reaches: 1), "startup apply: \(tree.logText())")
         // A registration.
-        try tree.writeStore(Self.store(["a": "127.0.0.1:8001", "b": "127.0.0.1:8002"]))
+        try await store.put("/test/b", "127.0.0.1:8002", lease: nil)
         #expect(await step("applied", reaches: 2), "registration: \(tree.logText())")
-        // A value that is not host:port: left out, so the render does not change.
-        try tree.writeStore(Self.store(["a": "127.0.0.1:8001", "b": "127.0.0.1:8002", "bad": "nonsense"]))
+        // A value that is not host:port: left out, so the render does not change; then it goes.
+        try await store.put("/test/bad", "nonsense", lease: nil)
         #expect(await step("unchanged", reaches: 1), "rejected value: \(tree.logText())")
-        // A failing check.
-        try tree.writeStore(Self.store(["a": "127.0.0.1:8001", "b": "127.0.0.1:8002", "c": "127.0.0.1:6666"]))
+        try await store.delete("/test/bad")
+        #expect(await step("unchanged", reaches: 2), "rejected value removed: \(tree.logText())")
+        // A failing check; the live config keeps a and b, so removing the key changes nothing.
+        try await store.put("/test/c", "127.0.0.1:6666", lease: nil)
         #expect(await step("check_failed", reaches: 1), "failing check: \(tree.logText())")
-        // A failing reload, rolled back.
-        try tree.writeStore(Self.store(["a": "127.0.0.1:8001", "b": "127.0.0.1:8002", "d": "127.0.0.1:7777"]))
+        try await store.delete("/test/c")
+        #expect(await step("unchanged", reaches: 3), "failing key removed: \(tree.logText())")
+        // etcd killed: the engine says the store is lost and keeps the live config; restarted: it reconnects.
+        etcd.kill()
+        #expect(
+            await ObservabilitySupport.eventually(30) { await scraped("switchboard_store_connected") == 0 },
+            "store loss: \(tree.logText())")
+        try await etcd.start()
+        #expect(
+            await ObservabilitySupport.eventually(30) { await scraped("switchboard_store_connected") == 1 },
+            "store back: \(tree.logText())")
+        // A failing reload, rolled back, on the reconnected store.
+        try await etcd.store().put("/test/d", "127.0.0.1:7777", lease: nil)
         #expect(await step("rolled_back", reaches: 1), "rollback: \(tree.logText())")
 
         let expected: [(String, Double)] = [
             (#"switchboard_applies_total{resource="app.toml",result="applied"}"#, 2),
-            (#"switchboard_applies_total{resource="app.toml",result="unchanged"}"#, 1),
+            (#"switchboard_applies_total{resource="app.toml",result="unchanged"}"#, 3),
             (#"switchboard_applies_total{resource="app.toml",result="check_failed"}"#, 1),
             (#"switchboard_applies_total{resource="app.toml",result="rolled_back"}"#, 1),
             (#"switchboard_applies_total{resource="app.toml",result="render_failed"}"#, 0),
             (#"switchboard_rejected_values_total{resource="app.toml"}"#, 1),
             (#"switchboard_check_duration_seconds_count{resource="app.toml"}"#, 4),
             (#"switchboard_store_connected"#, 1),
+            (#"switchboard_store_losses_total"#, 1),
+            (#"switchboard_store_reconnects_total"#, 1),
             (#"switchboard_mirrored_keys"#, 3),
-            (#"switchboard_watch_events_total >= bool 4"#, 1),
+            (#"switchboard_watch_events_total >= bool 6"#, 1),
             (#"time() - switchboard_last_successful_apply_timestamp_seconds{resource="app.toml"} < bool 120"#, 1),
         ]
         for (query, value) in expected {
@@ -155,7 +178,7 @@ import Testing
         #expect(await ObservabilitySupport.get(base + "/nope")?.status == 404)
     }
 
-    @Test func everyLineOfAJSONLogParsesWithTheNamedFields() throws {
+    @Test func everyLineOfAJSONLogParsesWithTheNamedFields() async throws {
         let (tree, _) = try Self.tree()
         defer { tree.remove() }
         // The check fails: the run logs an error with multi-line command output too.
