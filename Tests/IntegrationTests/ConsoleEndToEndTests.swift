@@ -6,7 +6,7 @@ import Testing
 /// `d` `y`, quit with `q`, and check that nothing is left running.
 @Suite("Console end to end", .serialized)
 struct ConsoleEndToEndTests {
-    @Test func addSeeRemoveQuitInTmux() throws {
+    @Test func addSeeRemoveQuitInTmux() async throws {
         guard let tmux = ConsoleTmux.findExecutable("tmux") else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record("tmux is not installed; the console end-to-end test needs it (CI=true)")
@@ -37,37 +37,41 @@ struct ConsoleEndToEndTests {
         try session.start(
             "LANG=C.UTF-8 '\(binary)' console --store 'file://\(keys.path)' --confdir '\(directory.path)'"
                 + "; echo console-exited-$?; sleep 3")
-        #expect(session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") })
+        #expect(await session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") })
         let screen = session.capture()
         for title in ["Backends", "Upstream", "Reloads", "Probe"] { #expect(screen.contains(title)) }
 
         session.keys("a")
-        #expect(session.waitFor { $0.contains("Add backend") })
+        #expect(await session.waitFor { $0.contains("Add backend") })
         session.type("apache-8003")
         session.keys("Tab")
         session.type("127.0.0.1:8003")
         session.keys("Enter")
-        #expect(session.waitFor { $0.contains("apache-8003") && $0.contains("server 127.0.0.1:8003;") })
+        #expect(await session.waitFor { $0.contains("apache-8003") && $0.contains("server 127.0.0.1:8003;") })
         #expect(try String(contentsOf: keys, encoding: .utf8).contains("127.0.0.1:8003"))
         #expect(
-            ConsoleTmux.eventually { (try? String(contentsOf: rendered, encoding: .utf8))?.contains("8003") == true })
+            await ConsoleTmux.eventually {
+                (try? String(contentsOf: rendered, encoding: .utf8))?.contains("8003") == true
+            })
 
         session.keys("G")  // the last row: apache-8003
         session.keys("d")
-        #expect(session.waitFor { $0.contains("Remove /test/apache-8003") })
+        #expect(await session.waitFor { $0.contains("Remove /test/apache-8003") })
         session.keys("y")
         // Only the footer's "removed" message still names it: gone from Backends and Upstream.
         #expect(
-            session.waitFor {
+            await session.waitFor {
                 $0.contains("removed /test/apache-8003") && $0.components(separatedBy: "apache-8003").count == 2
                     && !$0.contains("server 127.0.0.1:8003;")
             })
         #expect(try !String(contentsOf: keys, encoding: .utf8).contains("127.0.0.1:8003"))
         #expect(
-            ConsoleTmux.eventually { (try? String(contentsOf: rendered, encoding: .utf8))?.contains("8003") == false })
+            await ConsoleTmux.eventually {
+                (try? String(contentsOf: rendered, encoding: .utf8))?.contains("8003") == false
+            })
 
         session.keys("q")
-        #expect(session.waitFor { $0.contains("console-exited-0") })
+        #expect(await session.waitFor { $0.contains("console-exited-0") })
         #expect(!ConsoleTmux.processRunning(matching: directory.path, binary: binary))
     }
 }
@@ -92,8 +96,8 @@ struct ConsoleTmux {
     }
 
     /// Polls the pane until `condition` holds (up to 15 s); returns whether it did.
-    func waitFor(_ condition: (String) -> Bool) -> Bool {
-        ConsoleTmux.eventually { condition(capture()) }
+    func waitFor(_ condition: (String) -> Bool) async -> Bool {
+        await ConsoleTmux.eventually { condition(capture()) }
     }
 
     func kill() {
@@ -120,11 +124,11 @@ struct ConsoleTmux {
         return (status >> 8) & 0xff
     }
 
-    static func eventually(_ condition: () -> Bool) -> Bool {
+    static func eventually(_ condition: () -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
+            try? await Task.sleep(for: .milliseconds(100))
         }
         return condition()
     }

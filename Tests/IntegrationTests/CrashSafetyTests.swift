@@ -31,7 +31,7 @@ import Testing
         + " # {{.Key}} in state {{getv \"/state\"}} " + String(repeating: "padding ", count: 220)
         + "\n{{- end}}\n}\n# end of upstreams\n"
 
-    @Test func killNineNeverLeavesATornFileOrAStageFile() throws {
+    @Test func killNineNeverLeavesATornFileOrAStageFile() async throws {
         guard FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built") else {
             return
         }
@@ -80,7 +80,7 @@ import Testing
             defer { FaultSupport.kill9(process) }
             // What the previous kill left behind must be removed by this start (before its first apply).
             if !leftovers.isEmpty {
-                let gone = DemoIntegrationTests.eventually(30) {
+                let gone = await DemoIntegrationTests.eventually(30) {
                     leftovers.allSatisfy { !FileManager.default.fileExists(atPath: out + "/" + $0) }
                 }
                 #expect(gone, "iteration \(iteration): stage files \(leftovers) survived the restart")

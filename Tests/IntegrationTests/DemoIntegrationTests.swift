@@ -39,16 +39,17 @@ import Testing
         return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
     }
 
-    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    /// Polls `condition` every 0.2 s for up to `seconds`; sleeps without holding a cooperative thread.
+    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.2)
+            try? await Task.sleep(for: .milliseconds(200))
         }
         return try condition()
     }
 
-    @Test func demoEndToEnd() throws {
+    @Test func demoEndToEnd() async throws {
         guard Self.nginxInstalled, Self.binary != nil else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record("nginx or the switchboard binary is missing (CI=true)")
@@ -72,7 +73,7 @@ import Testing
         try demo.run()
         defer { if demo.isRunning { kill(demo.processIdentifier, SIGKILL) } }
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        #expect(Self.eventually(20) { output().contains("switchboard demo is up") }, "\(output())")
+        #expect(await Self.eventually(20) { output().contains("switchboard demo is up") }, "\(output())")
 
         // Both backends, evenly.
         let first = try Self.probe(port, store: store)
@@ -91,13 +92,13 @@ import Testing
         third.standardOutput = FileHandle.nullDevice
         try third.run()
         #expect(
-            try Self.eventually(10) {
+            try await Self.eventually(10) {
                 (try Self.probe(port, store: store)["handlers"] as? [String: Int])?["127.0.0.1:\(thirdPort)"] != nil
             })
         kill(third.processIdentifier, SIGTERM)
-        third.waitUntilExit()
+        await third.exited()
         #expect(
-            try Self.eventually(10) {
+            try await Self.eventually(10) {
                 let report = try Self.probe(port, store: store)
                 return (report["handlers"] as? [String: Int])?.count == 2 && report["errors"] as? Int == 0
             })
@@ -112,7 +113,7 @@ import Testing
             try yaml.write(toFile: dir + "/store.yaml", atomically: true, encoding: .utf8)
             _ = text
         }
-        #expect(Self.eventually(10) { output().contains("/test/bad") }, "\(output())")
+        #expect(await Self.eventually(10) { output().contains("/test/bad") }, "\(output())")
         let conf = try String(contentsOfFile: dir + "/nginx/nginx.conf", encoding: .utf8)
         #expect(!conf.contains("not an address"))
 
@@ -123,7 +124,7 @@ import Testing
         var yaml = try String(contentsOfFile: dir + "/store.yaml", encoding: .utf8)
         yaml += "\n\"/test/trigger\": \"127.0.0.1:1\"\n"
         try yaml.write(toFile: dir + "/store.yaml", atomically: true, encoding: .utf8)
-        #expect(Self.eventually(10) { output().contains("error") }, "\(output())")
+        #expect(await Self.eventually(10) { output().contains("error") }, "\(output())")
         let after = try Self.probe(port, store: store)
         #expect((after["handlers"] as? [String: Int])?.count ?? 0 >= 2, "\(after)")
 
@@ -131,7 +132,7 @@ import Testing
         let pid = try String(contentsOfFile: dir + "/nginx/nginx.pid", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         kill(demo.processIdentifier, SIGTERM)
-        demo.waitUntilExit()
+        await demo.exited()
         #expect(kill(pid_t(pid) ?? 0, 0) != 0, "nginx master \(pid) still alive")
         let (_, pgrep) = try { () throws -> (Int32, String) in
             let p = Process()

@@ -15,7 +15,7 @@ import Testing
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }
 
-    @Test func withNoBackendTheDemoAnswers503UntilTheFirstRegistration() throws {
+    @Test func withNoBackendTheDemoAnswers503UntilTheFirstRegistration() async throws {
         let tools =
             DemoIntegrationTests.nginxInstalled && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
         guard
@@ -42,7 +42,8 @@ import Testing
             }
         }
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
+        try #require(
+            await DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
 
         // Up with nothing registered: the rendered config passed nginx -t, and nginx says why it cannot answer.
         let empty = Self.get(port)
@@ -70,7 +71,7 @@ import Testing
             }
         }
         #expect(
-            try DemoIntegrationTests.eventually(30) {
+            try await DemoIntegrationTests.eventually(30) {
                 let report = try DemoIntegrationTests.probe(port, store: store)
                 return report["handlers"] as? [String: Int] == ["127.0.0.1:\(helloPort)": 60]
                     && report["errors"] as? Int == 0
@@ -78,8 +79,8 @@ import Testing
 
         // It leaves: nginx is back to 503 with its reason, and the config still passes nginx -t.
         kill(hello.processIdentifier, SIGTERM)
-        hello.waitUntilExit()
-        #expect(DemoIntegrationTests.eventually(30) { Self.get(port).status == "503" }, "\(output())")
+        await hello.exited()
+        #expect(await DemoIntegrationTests.eventually(30) { Self.get(port).status == "503" }, "\(output())")
         #expect(Self.get(port).body.contains("no backend is registered"))
         #expect(!output().contains("check failed"), "\(output())")
     }
@@ -94,7 +95,7 @@ import Testing
         return (a.port, b.port)
     }
 
-    @Test func aTemplateWithoutThePlaceholderKeepsTheOldConfigAndReportsTheCheckFailure() throws {
+    @Test func aTemplateWithoutThePlaceholderKeepsTheOldConfigAndReportsTheCheckFailure() async throws {
         guard DemoIntegrationTests.nginxInstalled, let binary = DemoIntegrationTests.binary else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record("nginx or the switchboard binary is missing (CI=true)")
@@ -124,7 +125,8 @@ import Testing
             }
         }
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
+        try #require(
+            await DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
 
         // A user's own template: the demo's, without the placeholder for an empty registry. The engine reads it at
         // the next change.
@@ -153,7 +155,7 @@ import Testing
         let (firstStatus, firstText) = try DemoIntegrationTests.run(["deregister", keys[0], "--store", store])
         #expect(firstStatus == 0, "\(firstText)")
         try #require(
-            try DemoIntegrationTests.eventually(30) {
+            try await DemoIntegrationTests.eventually(30) {
                 try DemoIntegrationTests.probe(port, store: store)["handlers"] as? [String: Int] == [addresses[1]: 60]
             }, "\(output())")
         let lastGood = try String(contentsOfFile: config, encoding: .utf8)
@@ -164,7 +166,7 @@ import Testing
         let (lastStatus, lastText) = try DemoIntegrationTests.run(["deregister", keys[1], "--store", store])
         #expect(lastStatus == 0, "\(lastText)")
         #expect(
-            DemoIntegrationTests.eventually(30) {
+            await DemoIntegrationTests.eventually(30) {
                 output().contains("check failed") && output().contains("no servers are inside upstream")
             }, "\(output())")
         #expect(try String(contentsOfFile: config, encoding: .utf8) == lastGood)
@@ -191,7 +193,7 @@ import Testing
             }
         }
         #expect(
-            try DemoIntegrationTests.eventually(30) {
+            try await DemoIntegrationTests.eventually(30) {
                 let report = try DemoIntegrationTests.probe(port, store: store)
                 return report["handlers"] as? [String: Int] == ["127.0.0.1:\(helloPort)": 60]
             }, "\(output())")

@@ -349,9 +349,9 @@ struct TestPKI {
         register.standardError = handle
         try register.run()
         func said() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-        #expect(DemoIntegrationTests.eventually(20) { said().contains("authentication failed") }, "\(said())")
+        #expect(await DemoIntegrationTests.eventually(20) { said().contains("authentication failed") }, "\(said())")
         register.terminate()
-        register.waitUntilExit()
+        await register.exited()
         try handle.close()
         #expect(!said().contains(wrong), "\(said())")
         #expect(try await store.snapshot(prefixes: ["/test/x"]).pairs.isEmpty)

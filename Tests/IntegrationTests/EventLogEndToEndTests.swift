@@ -37,19 +37,20 @@ struct EventLogEndToEndTests {
         try session.start(
             "LANG=C.UTF-8 '\(binary)' console --store 'file://\(keys.path)' --confdir '\(directory.path)'"
                 + " --metrics-listen 127.0.0.1:\(metricsPort); echo console-exited-$?; sleep 3")
-        #expect(session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") })
+        #expect(await session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") })
 
         session.keys("a")
-        #expect(session.waitFor { $0.contains("Add backend") })
+        #expect(await session.waitFor { $0.contains("Add backend") })
         session.type("apache-7777")
         session.keys("Tab")
         session.type("127.0.0.1:7777")
         session.keys("Enter")
-        #expect(session.waitFor { $0.contains("rolled back") }, "\(session.capture())")
+        #expect(await session.waitFor { $0.contains("rolled back") }, "\(session.capture())")
 
         session.keys("e")
         #expect(
-            session.waitFor { $0.contains("Event log") && $0.contains("port 7777 refused") }, "\(session.capture())")
+            await session.waitFor { $0.contains("Event log") && $0.contains("port 7777 refused") },
+            "\(session.capture())")
         let screen = session.capture()
         let rollback = screen.range(of: "nginx.toml: rolled back")
         let applied = screen.range(of: "nginx.toml: applied (startup)")
@@ -60,11 +61,11 @@ struct EventLogEndToEndTests {
         session.keys("/")
         session.type("rolled back")
         session.keys("Enter")
-        #expect(session.waitFor { $0.contains("filter: rolled back  (1 shown") }, "\(session.capture())")
+        #expect(await session.waitFor { $0.contains("filter: rolled back  (1 shown") }, "\(session.capture())")
         #expect(!session.capture().contains("applied (startup)"))
         session.keys("Escape")
         session.keys("Escape")
-        #expect(session.waitFor { !$0.contains("Event log") && $0.contains("Backends") })
+        #expect(await session.waitFor { !$0.contains("Event log") && $0.contains("Backends") })
 
         let scrape = try #require(await ObservabilitySupport.get("http://127.0.0.1:\(metricsPort)/metrics"))
         let series: (String) -> Double? = { result in
@@ -77,6 +78,6 @@ struct EventLogEndToEndTests {
             ObservabilitySupport.value(in: scrape.body, "switchboard_backend_registrations_total") == 1,
             "\(scrape.body)")
         session.keys("q")
-        #expect(session.waitFor { $0.contains("console-exited-0") })
+        #expect(await session.waitFor { $0.contains("console-exited-0") })
     }
 }

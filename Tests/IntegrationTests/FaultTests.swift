@@ -49,7 +49,7 @@ import Testing
         return { FaultSupport.tool("/bin/umount", ["-l", directory]) }
     }
 
-    @Test func aReadOnlyDestDirectoryIsReportedAndTheLiveFileKept() throws {
+    @Test func aReadOnlyDestDirectoryIsReportedAndTheLiveFileKept() async throws {
         guard FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built") else {
             return
         }
@@ -74,7 +74,7 @@ import Testing
 
     // MARK: (b) disk full
 
-    @Test func aFullDiskLeavesTheOldFileAndNoStageFile() throws {
+    @Test func aFullDiskLeavesTheOldFileAndNoStageFile() async throws {
         guard FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built") else {
             return
         }
@@ -160,16 +160,16 @@ import Testing
         let run = try FaultSupport.start(tree.runArguments("-watch"), log: tree.log)
         defer { FaultSupport.kill9(run) }
         defer { Self.killNginx(nginx) }
-        #expect(DemoIntegrationTests.eventually(30) { Self.read(config)?.contains("127.0.0.1:9001") == true })
+        #expect(await DemoIntegrationTests.eventually(30) { Self.read(config)?.contains("127.0.0.1:9001") == true })
         try await nginx.start(timeout: .seconds(20))
         let first = try #require(Self.read(config))
 
         // nginx dies; the next change passes the check but cannot be reloaded.
         Self.killNginx(nginx)
-        #expect(DemoIntegrationTests.eventually(10) { nginx.runningPID() == nil })
+        #expect(await DemoIntegrationTests.eventually(10) { nginx.runningPID() == nil })
         try tree.writeStore("test:\n  one: 127.0.0.1:9001\n  two: 127.0.0.1:9002\n")
         #expect(
-            DemoIntegrationTests.eventually(30) { tree.logText().contains("reload_cmd failed") },
+            await DemoIntegrationTests.eventually(30) { tree.logText().contains("reload_cmd failed") },
             "\(tree.logText())")
         let log = tree.logText()
         #expect(log.contains("nginx is not running"), "\(log)")
@@ -183,12 +183,12 @@ import Testing
         try await nginx.start(timeout: .seconds(20))
         try tree.writeStore("test:\n  one: 127.0.0.1:9001\n  three: 127.0.0.1:9003\n")
         #expect(
-            DemoIntegrationTests.eventually(30) {
+            await DemoIntegrationTests.eventually(30) {
                 let text = Self.read(config) ?? ""
                 return text.contains("127.0.0.1:9003") && !text.contains("127.0.0.1:9002")
             }, "\(tree.logText())")
         #expect(
-            DemoIntegrationTests.eventually(30) {
+            await DemoIntegrationTests.eventually(30) {
                 tree.logText().components(separatedBy: "has been updated").count >= 3
             }, "\(tree.logText())")
         #expect(run.isRunning)
@@ -199,7 +199,7 @@ import Testing
     // MARK: (d) a hung reload_cmd
 
     @Test(arguments: [(["-command-timeout", "1s"], [String]()), ([], ["reload_timeout = 1"])])
-    func aHungReloadTimesOutAndItsProcessGroupIsKilled(flags: [String], tomlLines: [String]) throws {
+    func aHungReloadTimesOutAndItsProcessGroupIsKilled(flags: [String], tomlLines: [String]) async throws {
         guard FaultSupport.require(DemoIntegrationTests.binary != nil, "the switchboard binary is not built") else {
             return
         }

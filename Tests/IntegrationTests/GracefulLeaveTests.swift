@@ -57,9 +57,11 @@ import Testing
         return (process, pipe)
     }
 
-    static func finish(_ curl: (Process, Pipe)) -> String {
-        let data = curl.1.fileHandleForReading.readDataToEndOfFile()
-        curl.0.waitUntilExit()
+    /// What the background `curl` printed, once it ends (read off the cooperative threads: a slow answer takes seconds).
+    static func finish(_ curl: (Process, Pipe)) async -> String {
+        let reader = curl.1.fileHandleForReading
+        let data = await offPool { reader.readDataToEndOfFile() }
+        await curl.0.exited()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -73,30 +75,31 @@ import Testing
         return (binary, dir)
     }
 
-    @Test func sigtermRemovesTheKeyFirstServesThroughTheGraceAndFinishesInFlightRequests() throws {
+    @Test func sigtermRemovesTheKeyFirstServesThroughTheGraceAndFinishesInFlightRequests() async throws {
         guard let (binary, dir) = try Self.setUp() else { return }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hello = try Self.startHello(binary, dir: dir, key: "/test/leaving", extra: ["--drain-grace", "3s"])
         defer { if hello.process.isRunning { kill(hello.process.processIdentifier, SIGKILL) } }
         try #require(
-            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/leaving"] }, "\(hello.output)")
+            try await DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/leaving"] }, "\(hello.output)"
+        )
 
         // A request in flight that outlasts the grace.
         let slow = try Self.curl("http://127.0.0.1:\(hello.port)/?delay=4500")
-        Thread.sleep(forTimeInterval: 0.3)
+        try await Task.sleep(for: .milliseconds(300))
         kill(hello.process.processIdentifier, SIGTERM)
 
         // Step 1: the key goes first, while the backend still serves new connections (the grace).
-        #expect(try DemoIntegrationTests.eventually(2.5) { try Self.keys(dir).isEmpty }, "\(hello.output)")
+        #expect(try await DemoIntegrationTests.eventually(2.5) { try Self.keys(dir).isEmpty }, "\(hello.output)")
         #expect(hello.process.isRunning)
-        let during = Self.finish(try Self.curl("http://127.0.0.1:\(hello.port)/"))
+        let during = try await Self.finish(Self.curl("http://127.0.0.1:\(hello.port)/"))
         #expect(during.hasSuffix("\n200") && during.contains("Hello world!"), "\(during)")
         #expect(hello.process.isRunning, "\(hello.output)")
 
         // Step 2 and 3: after the grace it stops accepting, answers the request in flight, then exits 0.
-        let answered = Self.finish(slow)
+        let answered = await Self.finish(slow)
         #expect(answered.hasSuffix("\n200") && answered.contains("Hello world!"), "\(answered)")
-        hello.process.waitUntilExit()
+        await hello.process.exited()
         #expect(hello.process.terminationStatus == 0, "\(hello.output)")
         let log = hello.output
         let order = [
@@ -109,26 +112,26 @@ import Testing
         #expect(log.contains("no engine publishes acknowledgements yet"), "\(log)")
     }
 
-    @Test func theDrainTimeoutBoundsARequestThatNeverEnds() throws {
+    @Test func theDrainTimeoutBoundsARequestThatNeverEnds() async throws {
         guard let (binary, dir) = try Self.setUp() else { return }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hello = try Self.startHello(
             binary, dir: dir, key: "/test/stuck", extra: ["--drain-grace", "200ms", "--drain-timeout", "1s"])
         defer { if hello.process.isRunning { kill(hello.process.processIdentifier, SIGKILL) } }
         try #require(
-            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/stuck"] }, "\(hello.output)")
+            try await DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/stuck"] }, "\(hello.output)")
         let slow = try Self.curl("http://127.0.0.1:\(hello.port)/?delay=20000")
-        Thread.sleep(forTimeInterval: 0.3)
+        try await Task.sleep(for: .milliseconds(300))
         kill(hello.process.processIdentifier, SIGTERM)
         // It exits long before the request would have been answered.
-        #expect(DemoIntegrationTests.eventually(10) { !hello.process.isRunning }, "\(hello.output)")
-        let cut = Self.finish(slow)
+        #expect(await DemoIntegrationTests.eventually(10) { !hello.process.isRunning }, "\(hello.output)")
+        let cut = await Self.finish(slow)
         #expect(!cut.contains("Hello world!"), "\(cut)")
         #expect(hello.output.contains("drain timeout reached with requests still in flight"), "\(hello.output)")
         #expect(try Self.keys(dir).isEmpty)
     }
 
-    @Test func drainRemovesAKeyWaitsTheGraceAndReports() throws {
+    @Test func drainRemovesAKeyWaitsTheGraceAndReports() async throws {
         guard let (binary, dir) = try Self.setUp() else { return }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hello = try Self.startHello(binary, dir: dir, key: "/test/other", extra: [])
@@ -137,7 +140,7 @@ import Testing
             hello.process.waitUntilExit()
         }
         try #require(
-            try DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/other"] }, "\(hello.output)")
+            try await DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/other"] }, "\(hello.output)")
         let (status, output) = try RunCommandTests.run([
             "drain", "/test/other", "--store", "file:\(dir)/store.yaml", "--drain-grace", "300ms",
         ])

@@ -4,7 +4,7 @@ import Testing
 /// `switchboard hello --register` as its own process on the file store: the key appears while it runs, and SIGTERM
 /// deregisters it and exits 0.
 @Suite struct HelloRegisterTests {
-    @Test func registersWhileRunningAndSIGTERMDeregistersAndExitsZero() throws {
+    @Test func registersWhileRunningAndSIGTERMDeregistersAndExitsZero() async throws {
         guard let binary = DemoIntegrationTests.binary else {
             Issue.record("the switchboard binary is not built")
             return
@@ -39,17 +39,17 @@ import Testing
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
         #expect(
-            try DemoIntegrationTests.eventually(20) {
+            try await DemoIntegrationTests.eventually(20) {
                 try backends().contains { $0["key"] as? String == "/test/x" }
             }, "\(output())")
         let entry = try backends().first { $0["key"] as? String == "/test/x" }
         #expect(entry?["address"] as? String == "127.0.0.1:\(port)")
         // Longer than the TTL: the lease is being renewed, the key stays.
-        Thread.sleep(forTimeInterval: 4)
+        try await Task.sleep(for: .seconds(4))
         #expect(try backends().contains { $0["key"] as? String == "/test/x" }, "\(output())")
 
         kill(hello.processIdentifier, SIGTERM)
-        hello.waitUntilExit()
+        await hello.exited()
         #expect(hello.terminationReason == .exit)
         #expect(hello.terminationStatus == 0, "\(output())")
         #expect(try backends().isEmpty, "\(output())")

@@ -9,7 +9,7 @@ import Testing
 /// The probe against things that do not answer as nginx does: a port nobody listens on, a server that accepts and
 /// never answers, and a keep-alive server without `X-Handler`.
 @Suite struct ProbeCommandTests {
-    @Test func aRefusedPortIsFiveConnectErrorsAtOnceWithAClearMessage() throws {
+    @Test func aRefusedPortIsFiveConnectErrorsAtOnceWithAClearMessage() async throws {
         guard DemoIntegrationTests.binary != nil else {
             Issue.record("the switchboard binary is not built")
             return

@@ -11,7 +11,7 @@ import Testing
         return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]]) ?? []
     }
 
-    @Test func aBadAddressIsRefusedAndNothingIsWritten() throws {
+    @Test func aBadAddressIsRefusedAndNothingIsWritten() async throws {
         let (status, output) = try RunCommandTests.run([
             "register", "/test/evil", "10.0.0.1:80; } server { listen 81; }", "--store", "file:" + store,
         ])
@@ -20,7 +20,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store))
     }
 
-    @Test func aKilledRegistrationDisappearsWithinItsTTLAndSIGTERMDeregisters() throws {
+    @Test func aKilledRegistrationDisappearsWithinItsTTLAndSIGTERMDeregisters() async throws {
         defer {
             for suffix in ["", ".leases", ".lock"] { try? FileManager.default.removeItem(atPath: store + suffix) }
         }
@@ -30,11 +30,11 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        #expect(try DemoIntegrationTests.eventually(10) { try backends().count == 1 })
+        #expect(try await DemoIntegrationTests.eventually(10) { try backends().count == 1 })
         #expect(try backends().first?["address"] as? String == "127.0.0.1:8001")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        #expect(try DemoIntegrationTests.eventually(6) { try backends().isEmpty })
+        #expect(try await DemoIntegrationTests.eventually(6) { try backends().isEmpty })
 
         let polite = Process()
         polite.executableURL = URL(fileURLWithPath: DemoIntegrationTests.binary!)
@@ -42,9 +42,9 @@ import Testing
         polite.standardOutput = FileHandle.nullDevice
         polite.standardError = FileHandle.nullDevice
         try polite.run()
-        #expect(try DemoIntegrationTests.eventually(10) { try backends().count == 1 })
+        #expect(try await DemoIntegrationTests.eventually(10) { try backends().count == 1 })
         polite.terminate()
-        polite.waitUntilExit()
+        await polite.exited()
         #expect(try backends().isEmpty)
         let (status, _) = try RunCommandTests.run(["deregister", "/test/none", "--store", "file:" + store])
         #expect(status == 0)

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test(arguments: ["article", "prefix"])
-    func onetimeOutputMatchesConfdByteForByte(fixture: String) throws {
+    func onetimeOutputMatchesConfdByteForByte(fixture: String) async throws {
         let tree = try Tree(fixture)
         defer { tree.remove() }
         let (status, output) = try Self.run([
@@ -48,7 +48,7 @@ import Testing
         }
     }
 
-    @Test func modeIsOctal() throws {
+    @Test func modeIsOctal() async throws {
         let tree = try Tree("prefix")
         defer { tree.remove() }
         _ = try Self.run([
@@ -58,7 +58,7 @@ import Testing
         #expect(mode == 0o600)
     }
 
-    @Test func aMissingKeyNamesTheTemplateLineAndExitsOne() throws {
+    @Test func aMissingKeyNamesTheTemplateLineAndExitsOne() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "{{getv \"/test/nope\"}}\n".write(
@@ -72,7 +72,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: tree.out).isEmpty)
     }
 
-    @Test func aFailingCheckLeavesDestAndNoStageFile() throws {
+    @Test func aFailingCheckLeavesDestAndNoStageFile() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "old\n".write(toFile: tree.out + "/nginx.conf", atomically: true, encoding: .utf8)
@@ -88,7 +88,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: tree.out) == ["nginx.conf"])
     }
 
-    @Test func aFailingReloadRestoresTheOldFile() throws {
+    @Test func aFailingReloadRestoresTheOldFile() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "old\n".write(toFile: tree.out + "/nginx.conf", atomically: true, encoding: .utf8)
@@ -104,7 +104,7 @@ import Testing
         #expect(tree.read(tree.out + "/nginx.conf") == "old\n")
     }
 
-    @Test func noopPrintsADiffAndTouchesNothing() throws {
+    @Test func noopPrintsADiffAndTouchesNothing() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "old\n".write(toFile: tree.out + "/nginx.conf", atomically: true, encoding: .utf8)
@@ -118,7 +118,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tree.out + "/reloaded"))
     }
 
-    @Test func aBadTomlStopsTheRunBeforeAnythingIsApplied() throws {
+    @Test func aBadTomlStopsTheRunBeforeAnythingIsApplied() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "[template\nsrc = 1\n".write(toFile: tree.root + "/conf.d/aaa.toml", atomically: true, encoding: .utf8)
@@ -147,7 +147,7 @@ import Testing
         #expect(output.contains(message), "\(output)")
     }
 
-    @Test func aMalformedKeyFileIsNamedWithItsLine() throws {
+    @Test func aMalformedKeyFileIsNamedWithItsLine() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         try "test:\n  a: [1,\n".write(toFile: tree.root + "/keys.yaml", atomically: true, encoding: .utf8)
@@ -159,7 +159,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: tree.out + "/nginx.conf"))
     }
 
-    @Test func watchModeFollowsTheFileAndStopsOnSIGTERM() throws {
+    @Test func watchModeFollowsTheFileAndStopsOnSIGTERM() async throws {
         let tree = try Tree("article")
         defer { tree.remove() }
         let process = Process()
@@ -170,16 +170,17 @@ import Testing
         ]
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        #expect(DemoIntegrationTests.eventually(10) { tree.read(tree.out + "/nginx.conf")?.contains("8002") == true })
+        #expect(
+            await DemoIntegrationTests.eventually(10) { tree.read(tree.out + "/nginx.conf")?.contains("8002") == true })
         try "test:\n  apache-8001: 127.0.0.1:8001\n  apache-8003: 127.0.0.1:8003\n".write(
             toFile: tree.root + "/keys.yaml", atomically: true, encoding: .utf8)
         #expect(
-            DemoIntegrationTests.eventually(10) {
+            await DemoIntegrationTests.eventually(10) {
                 let text = tree.read(tree.out + "/nginx.conf") ?? ""
                 return text.contains("8003") && !text.contains("8002")
             })
         process.terminate()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0)
     }
 }
