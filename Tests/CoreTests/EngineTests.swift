@@ -9,18 +9,22 @@ import Testing
 private final class EngineFixture: Sendable {
     let dir = TempDirectory()
     let store: TestStore
-    let clock = ManualClock()
+    let clock: ManualClock
     let events = EventTape()
 
     init(_ pairs: [String: String] = ["/test/a": "127.0.0.1:8001", "/test/b": "127.0.0.1:8002"]) {
-        store = TestStore(MemoryStore(pairs))
+        // The store's leases run on the test's clock too, so a TTL read is what virtual time says it is.
+        let clock = ManualClock()
+        self.clock = clock
+        store = TestStore(MemoryStore(pairs, now: { Date(timeIntervalSince1970: 1_000_000 + clock.elapsed.seconds) }))
         try! FileManager.default.createDirectory(atPath: dir.file("templates"), withIntermediateDirectories: true)
         dir.write(
             "templates/upstream.tmpl", "upstream backend {\n{{range getvs \"/test/*\"}}    server {{.}};\n{{end}}}\n")
     }
 
-    init(store: TestStore) {
+    init(store: TestStore, clock: ManualClock = ManualClock()) {
         self.store = store
+        self.clock = clock
         try! FileManager.default.createDirectory(atPath: dir.file("templates"), withIntermediateDirectories: true)
         dir.write(
             "templates/upstream.tmpl", "upstream backend {\n{{range getvs \"/test/*\"}}    server {{.}};\n{{end}}}\n")

@@ -84,10 +84,10 @@ public struct Drain: Sendable {
         var revision: Int64?
         do {
             revision = try await deregister()
-            steps.append(Step(name: "deregister", seconds: Self.seconds(since(start)), completed: true))
+            steps.append(Step(name: "deregister", seconds: since(start).seconds, completed: true))
             logger.info("draining \(key): key removed in \(Self.words(since(start)))")
         } catch {
-            steps.append(Step(name: "deregister", seconds: Self.seconds(since(start)), completed: false))
+            steps.append(Step(name: "deregister", seconds: since(start).seconds, completed: false))
             logger.error("draining \(key): cannot remove the key (\(error)); its lease will expire by itself")
         }
         start = clock.now
@@ -96,13 +96,13 @@ public struct Drain: Sendable {
         let routedAway = await Self.within(deadline, on: clock) {
             try await barrier.waitUntilRoutedAway(from: key, removedAt: removedAt)
         }
-        steps.append(Step(name: "grace", seconds: Self.seconds(since(start)), completed: routedAway))
+        steps.append(Step(name: "grace", seconds: since(start).seconds, completed: routedAway))
         if !routedAway { logger.warning("draining \(key): the drain timeout ended the wait for the engines") }
         if let finishInFlight {
             start = clock.now
             logger.info("draining \(key): no longer accepting connections; finishing the requests in flight")
             let finished = await Self.within(deadline, on: clock) { await finishInFlight() }
-            steps.append(Step(name: "in-flight", seconds: Self.seconds(since(start)), completed: finished))
+            steps.append(Step(name: "in-flight", seconds: since(start).seconds, completed: finished))
             if finished {
                 logger.info("draining \(key): requests in flight finished in \(Self.words(since(start)))")
             } else {
@@ -140,13 +140,9 @@ public struct Drain: Sendable {
         }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     /// `2 s`, `350 ms`.
     static func words(_ duration: Duration) -> String {
-        let seconds = seconds(duration)
+        let seconds = duration.seconds
         return seconds >= 1 ? String(format: "%.1f s", seconds) : String(format: "%.0f ms", seconds * 1000)
     }
 }

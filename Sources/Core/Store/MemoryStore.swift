@@ -16,14 +16,19 @@ public actor MemoryStore: WritableKeyValueStore {
     private var nextLease: Int64 = 1000
 
     public nonisolated let displayName: String
+    /// The time leases are measured by: the wall clock, or a test's virtual one.
+    private let now: @Sendable () -> Date
 
-    public init(_ initial: [String: String] = [:], name: String = "memory") {
+    public init(
+        _ initial: [String: String] = [:], name: String = "memory", now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         displayName = name
+        self.now = now
         for (key, value) in initial { pairs[key] = (value, nil) }
     }
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
-        expireLeases(now: Date())
+        expireLeases(now: now())
         var result: [String: String] = [:]
         for (key, entry) in pairs where Self.matches(key, prefixes) { result[key] = entry.value }
         return StoreSnapshot(pairs: result, revision: revision)
@@ -78,8 +83,8 @@ public actor MemoryStore: WritableKeyValueStore {
     }
 
     public func list(prefix: String) async throws -> [KeyValue] {
-        expireLeases(now: Date())
-        let now = Date()
+        expireLeases(now: now())
+        let now = now()
         return pairs.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { key, entry in
             let ttl = entry.lease.flatMap { leases[$0] }.map { max(0, Int($0.expiry.timeIntervalSince(now).rounded())) }
             return KeyValue(key: key, value: entry.value, lease: entry.lease, ttlRemaining: ttl)
@@ -89,14 +94,14 @@ public actor MemoryStore: WritableKeyValueStore {
     public func grantLease(ttl: Int) async throws -> LeaseID {
         nextLease += 1
         let lease = LeaseID(nextLease)
-        leases[lease] = (ttl, Date().addingTimeInterval(TimeInterval(ttl)))
+        leases[lease] = (ttl, now().addingTimeInterval(TimeInterval(ttl)))
         return lease
     }
 
     public func keepAlive(_ lease: LeaseID) async throws -> Int {
-        expireLeases(now: Date())
+        expireLeases(now: now())
         guard let entry = leases[lease] else { throw LeaseExpiredError(lease: lease) }
-        leases[lease] = (entry.ttl, Date().addingTimeInterval(TimeInterval(entry.ttl)))
+        leases[lease] = (entry.ttl, now().addingTimeInterval(TimeInterval(entry.ttl)))
         return entry.ttl
     }
 
