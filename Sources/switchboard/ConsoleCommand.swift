@@ -50,14 +50,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let logger =
             logToStderr
             ? Logger(label: "switchboard") : Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
-        let prefix = backendPrefix
-        var probeRun: (@Sendable () async throws -> ProbeReport)?
-        if let url = probe {
-            probeRun = {
-                let registered = Array(try await keyValueStore.snapshot(prefixes: [prefix]).pairs.values)
-                return try await Prober(url: url, requests: 100, concurrency: 4).run(registered: registered)
-            }
-        }
+        let probeRun = probe.map { Prober.quickCheck(url: $0, store: keyValueStore, prefix: backendPrefix) }
         let observation = metrics.metricsListen.map { _ in EngineObservation() }
         let plans = loaded.resources.map { ResourcePlan($0) }
         let configuration = EngineConfiguration(

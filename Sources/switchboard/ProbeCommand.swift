@@ -43,12 +43,7 @@ struct ProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
-        var registry: (@Sendable () async throws -> [String])?
-        if store != nil {
-            let opened = try CLIStore.open(store)
-            let prefix = self.prefix
-            registry = { try await opened.list(prefix: prefix).map(\.value) }
-        }
+        let registry = try store.map { Prober.registry(in: try CLIStore.open($0), prefix: prefix) }
         let prober =
             if let duration, let parsed = Self.parseDuration(duration) {
                 Prober(url: url, duration: parsed, concurrency: c)

@@ -99,10 +99,7 @@ public actor DemoSupervisor: Service {
         let observation = options.observation
         let configuration = EngineConfiguration(
             resources: plans, mode: .watch, backendPrefix: "/test/",
-            probe: {
-                let registered = try await store.list(prefix: "/test/").map(\.value)
-                return try await Prober(url: probeURL, requests: 100, concurrency: 4).run(registered: registered)
-            },
+            probe: Prober.quickCheck(url: probeURL, store: store, prefix: "/test/"),
             onApply: { outcome in
                 let line = DemoSupervisor.line(for: outcome.record)
                 if outcome.record.result.isSuccess { logger.info("\(line)") } else { logger.warning("\(line)") }

@@ -1,0 +1,16 @@
+extension Prober {
+    /// The backends registered under `prefix` in `store`, read afresh on every call: what a probe judges its answers
+    /// against (once a second for the timeline, and at the end for `missing`, `unexpected` and `gone`).
+    public static func registry(in store: any KeyValueStore, prefix: String) -> @Sendable () async throws -> [String] {
+        { Array(try await store.snapshot(prefixes: [prefix]).pairs.values) }
+    }
+
+    /// The probe the console's `p` and the demo run: 100 requests, 4 at a time, through `url`, judged against the
+    /// backends registered under `prefix` when it ends.
+    public static func quickCheck(url: String, store: any KeyValueStore, prefix: String)
+        -> @Sendable () async throws -> ProbeReport
+    {
+        let registry = registry(in: store, prefix: prefix)
+        return { try await Prober(url: url, requests: 100, concurrency: 4).run(registry: registry) }
+    }
+}
