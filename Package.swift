@@ -4,6 +4,9 @@ import PackageDescription
 /// Where this manifest lives, for linker inputs kept in the repository.
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 
+// Linux only (the file store watches with inotify, the console and tests use glibc), so no `platforms:` entry claims
+// an Apple platform this package does not build on.
+
 /// Release links on Linux: lld with the functions the benchmarked paths run placed first (scripts/link-order says
 /// why: RSS counts the binary's pages those paths touch), libstdc++ linked in statically (scripts/link/libstdc++.so),
 /// and no dynamic symbol table for the executable, which nothing loads symbols from and the dynamic loader otherwise
@@ -14,6 +17,8 @@ let releaseLinkerSettings: [LinkerSetting] = [
             "-use-ld=lld",
             "-L", "\(packageDirectory)/scripts/link",
             "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/scripts/hot-functions.order",
+            // A warning per renamed function would be noise; scripts/release-build counts them instead and fails
+            // when the order is stale.
             "-Xlinker", "--no-warn-symbol-ordering",
             "-Xlinker", "--no-export-dynamic",
         ],
@@ -23,7 +28,6 @@ let releaseLinkerSettings: [LinkerSetting] = [
 
 let package = Package(
     name: "switchboard",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"])
     ],
