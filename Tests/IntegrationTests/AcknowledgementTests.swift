@@ -101,6 +101,8 @@ import Testing
         let store = try rig.etcd.store()
         try await store.put("/test/leaving", leaving.address, lease: nil)
         try await store.put("/test/staying", staying.address, lease: nil)
+        // Read before any engine writes an acknowledgement (which moves etcd's revision, not the engines' views).
+        let written = try await Self.revision(store)
         let log = rig.tree.root + "/engine.log"
         let (first, firstOutput) = try FaultSupport.run(
             ["run", "-onetime", "-backend", "etcdv3", "-node", rig.etcd.endpoint, "-confdir", layout.confdir], log: log)
@@ -109,7 +111,10 @@ import Testing
         try await nginx.start()
         defer { Task { await nginx.stop() } }
         let engine = try rig.engine(confdir: layout.confdir, log: log)
-        try #require(try await rig.caughtUp([engine.processIdentifier], revision: try await Self.revision(store)))
+        let logText = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let caughtUp = try await rig.caughtUp([engine.processIdentifier], revision: written)
+        let acks = try await rig.acknowledgements()
+        try #require(caughtUp, "\(logText())\n\(acks)")
 
         let (_, listed) = try RunCommandTests.run(["backends", "/test/", "--store", rig.storeURL, "--json"])
         let entries = try JSONSerialization.jsonObject(with: Data(listed.split(separator: "\n").last!.utf8)) as? [[String: Any]]
@@ -121,7 +126,7 @@ import Testing
         #expect(output.contains("engine resource(s) acknowledged revision"), "\(output)")
         #expect(!output.contains("waiting a fixed"), "\(output)")
         let report = try DemoIntegrationTests.probe(layout.port, store: rig.storeURL)
-        #expect(report["handlers"] as? [String: Int] == [staying.address: 60], "\(report)\n\(rig.tree.logText())")
+        #expect(report["handlers"] as? [String: Int] == [staying.address: 60], "\(report)\n\(logText())")
         await leaving.stop()
         await staying.stop()
     }
@@ -131,10 +136,11 @@ import Testing
         defer { rig.stop() }
         let store = try rig.etcd.store()
         try await store.put("/test/a", "127.0.0.1:8001", lease: nil)
+        let written = try await Self.revision(store)
         let live = try rig.engine(confdir: try rig.plainResource("live"), log: rig.tree.root + "/live.log")
         let doomed = try rig.engine(confdir: try rig.plainResource("doomed"), log: rig.tree.root + "/doomed.log")
         try #require(
-            try await rig.caughtUp([live.processIdentifier, doomed.processIdentifier], revision: try await Self.revision(store)))
+            try await rig.caughtUp([live.processIdentifier, doomed.processIdentifier], revision: written))
         FaultSupport.kill9(doomed)
 
         let started = Date()
@@ -152,8 +158,9 @@ import Testing
         defer { rig.stop() }
         let store = try rig.etcd.store()
         try await store.put("/test/a", "127.0.0.1:8001", lease: nil)
+        let written = try await Self.revision(store)
         let stuck = try rig.engine(confdir: try rig.plainResource("stuck"), log: rig.tree.root + "/stuck.log", ttl: 60)
-        try #require(try await rig.caughtUp([stuck.processIdentifier], revision: try await Self.revision(store)))
+        try #require(try await rig.caughtUp([stuck.processIdentifier], revision: written))
         kill(stuck.processIdentifier, SIGSTOP)  // alive (its lease has 60 s) but applying nothing
 
         let (status, output) = try rig.drain("/test/a", ["--drain-grace", "0s", "--drain-timeout", "2s"])
@@ -167,13 +174,14 @@ import Testing
         defer { rig.stop() }
         let store = try rig.etcd.store()
         try await store.put("/app/a", "1", lease: nil)
+        let written = try await Self.revision(store)
         try rig.tree.resource(
             "all", template: "{{range ls \"/\"}}{{.}}\n{{end}}{{range gets \"/*/*\"}}{{.Key}}={{.Value}}\n{{end}}",
             lines: ["dest = \"\(rig.tree.root)/all.conf\"", "keys = [\"/\"]"])
         let engine = try rig.engine(confdir: rig.tree.confdir, log: rig.tree.log, extra: ["-log-level", "debug"])
-        try #require(try await rig.caughtUp([engine.processIdentifier], revision: try await Self.revision(store)))
+        try #require(try await rig.caughtUp([engine.processIdentifier], revision: written))
         try await store.put("/app/b", "2", lease: nil)
-        let changed = try await store.snapshot(prefixes: ["/app/"]).revision
+        let changed = try #require(try await store.modifiedRevisions(prefix: "/app/b")["/app/b"])
         try #require(try await rig.caughtUp([engine.processIdentifier], revision: changed))
 
         let rendered = try String(contentsOfFile: rig.tree.root + "/all.conf", encoding: .utf8)
