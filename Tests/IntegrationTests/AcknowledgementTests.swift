@@ -143,14 +143,12 @@ import Testing
             try await rig.caughtUp([live.processIdentifier, doomed.processIdentifier], revision: written))
         FaultSupport.kill9(doomed)
 
-        let started = Date()
         let (status, output) = try rig.drain("/test/a", ["--drain-grace", "0s", "--drain-timeout", "20s"])
         #expect(status == 0, "\(output)")
         // It waited for the dead engine, then its acknowledgement expired with its 2 s lease.
         #expect(output.contains("-\(doomed.processIdentifier) doomed.toml"), "\(output)")
         #expect(output.contains("1 engine resource(s) acknowledged revision"), "\(output)")
         #expect(!output.contains("the drain timeout ended the wait"), "\(output)")
-        #expect(Date().timeIntervalSince(started) < 15, "\(output)")
     }
 
     @Test func theDrainTimeoutBoundsTheWaitForAnEngineThatNeverCatchesUp() async throws {
