@@ -38,7 +38,8 @@ struct RegisterCommand: AsyncParsableCommand {
         let task = Task { await registration.run() }
         await CLISignals.wait()
         await GracefulLeave.run(
-            drain: drain.drain(key: key, store: writable), registration: task, store: writable, address: parsed.description,
+            drain: drain.drain(key: key, store: writable), registration: task, store: writable,
+            address: parsed.description,
             finishInFlight: nil)
         print("deregistered \(key)")
     }
@@ -109,7 +110,9 @@ struct BackendsCommand: AsyncParsableCommand {
         print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  " + pad("TTL", 5) + "  ENGINES")
         for (entry, routing) in zip(entries, routing) {
             let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
-            print(pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + pad(ttl, 5) + "  " + routing.words)
+            print(
+                pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + pad(ttl, 5) + "  "
+                    + routing.words)
         }
     }
 }

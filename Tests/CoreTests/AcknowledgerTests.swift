@@ -89,7 +89,8 @@ import Testing
         let dir = TempDirectory()
         try FileManager.default.createDirectory(atPath: dir.file("templates"), withIntermediateDirectories: true)
         // `ls "/"` lists the root's children: `_switchboard` would show there if it were not hidden.
-        dir.write("templates/all.tmpl", "{{range ls \"/\"}}{{.}}\n{{end}}{{range gets \"/*/*\"}}{{.Key}}={{.Value}}\n{{end}}")
+        dir.write(
+            "templates/all.tmpl", "{{range ls \"/\"}}{{.}}\n{{end}}{{range gets \"/*/*\"}}{{.Key}}={{.Value}}\n{{end}}")
         let ack = AppliedBarrierTests.ack("other", 1)
         let store = MemoryStore(["/app/a": "1", ack.key: ack.encoded])
         let plan = ResourcePlan(
@@ -116,7 +117,8 @@ import Testing
         try await applies(1)
         #expect(dir.read("all.conf") == "app\n/app/a=1\n")
         // An acknowledgement is written (as this engine's acknowledger would), then a real change.
-        try await store.put(AppliedBarrierTests.ack("self", 2).key, AppliedBarrierTests.ack("self", 2).encoded, lease: nil)
+        try await store.put(
+            AppliedBarrierTests.ack("self", 2).key, AppliedBarrierTests.ack("self", 2).encoded, lease: nil)
         try await store.put("/app/b", "2", lease: nil)
         try await applies(2)
         #expect(dir.read("all.conf") == "app\n/app/a=1\n/app/b=2\n")

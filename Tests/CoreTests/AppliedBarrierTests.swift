@@ -21,7 +21,8 @@ import Testing
 
     @Test func anEngineThatDoesNotRenderTheKeyIsNotWaitedFor() {
         let other = Self.ack("e1", 3, prefixes: ["/other/"])
-        #expect(AppliedBarrier.decide(key: "/test/a", removedAt: 9, acknowledgements: [other]) == .routedAway(engines: 0))
+        #expect(
+            AppliedBarrier.decide(key: "/test/a", removedAt: 9, acknowledgements: [other]) == .routedAway(engines: 0))
     }
 
     @Test func anEngineBehindTheRemovalIsWaitedFor() {
@@ -59,7 +60,8 @@ import Testing
 
     @Test func routingCountsEnginesWhoseConfigHoldsTheKeyAsWritten() {
         let acks = [
-            Self.ack("e1", 10), Self.ack("e1", 3, resource: "b.toml"), Self.ack("e2", 6), Self.ack("e3", 20, "check failed"),
+            Self.ack("e1", 10), Self.ack("e1", 3, resource: "b.toml"), Self.ack("e2", 6),
+            Self.ack("e3", 20, "check failed"),
             Self.ack("e4", 20, prefixes: ["/db/"]),
         ]
         let routing = BackendRouting.of(key: "/test/a", modifiedAt: 7, acknowledgements: acks)

@@ -107,7 +107,8 @@ import Testing
         let (first, firstOutput) = try FaultSupport.run(
             ["run", "-onetime", "-backend", "etcdv3", "-node", rig.etcd.endpoint, "-confdir", layout.confdir], log: log)
         try #require(first == 0, "\(firstOutput)")
-        let nginx = NginxInstance(prefix: layout.nginxPrefix, configPath: layout.nginxConfig, binary: layout.nginxBinary)
+        let nginx = NginxInstance(
+            prefix: layout.nginxPrefix, configPath: layout.nginxConfig, binary: layout.nginxBinary)
         try await nginx.start()
         defer { Task { await nginx.stop() } }
         let engine = try rig.engine(confdir: layout.confdir, log: log)
@@ -117,7 +118,8 @@ import Testing
         try #require(caughtUp, "\(logText())\n\(acks)")
 
         let (_, listed) = try RunCommandTests.run(["backends", "/test/", "--store", rig.storeURL, "--json"])
-        let entries = try JSONSerialization.jsonObject(with: Data(listed.split(separator: "\n").last!.utf8)) as? [[String: Any]]
+        let entries =
+            try JSONSerialization.jsonObject(with: Data(listed.split(separator: "\n").last!.utf8)) as? [[String: Any]]
         #expect(entries?.map { $0["engines"] as? Int } == [1, 1], "\(listed)")
 
         // No fixed grace to fall back on: only the acknowledgement can make this drain wait long enough.
@@ -195,7 +197,8 @@ import Testing
     /// the demo's engine, not a fixed grace.
     @Test func aLeavingBackendWaitsForTheDemosAcknowledgementOnTheFileStore() throws {
         let tools = DemoIntegrationTests.nginxInstalled && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
-        guard FaultSupport.require(tools && DemoIntegrationTests.binary != nil, "nginx, curl or switchboard is missing"),
+        guard
+            FaultSupport.require(tools && DemoIntegrationTests.binary != nil, "nginx, curl or switchboard is missing"),
             let binary = DemoIntegrationTests.binary
         else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sbackfile-\(UUID().uuidString)").path
@@ -211,7 +214,8 @@ import Testing
         }
         let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         try #require(DemoIntegrationTests.eventually(60) { output().contains("switchboard demo is up") }, "\(output())")
-        let hello = try GracefulLeaveTests.startHello(binary, dir: dir, key: "/test/leaving", extra: ["--drain-grace", "0s"])
+        let hello = try GracefulLeaveTests.startHello(
+            binary, dir: dir, key: "/test/leaving", extra: ["--drain-grace", "0s"])
         defer { FaultSupport.kill9(hello.process) }
         let store = "file:\(dir)/store.yaml"
         #expect(

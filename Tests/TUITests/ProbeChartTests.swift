@@ -38,7 +38,8 @@ struct ProbeChartTests {
         // 16 columns: labels cut to 6, a space, the last 9 seconds (3 to 11).
         let lines = Layout.probeChart(Self.deploy(), width: 16, theme: Theme(ascii: true))
         #expect(lines.first?.text == "answers per second, last 9 s (# = 100/s)")
-        #expect(lines.dropFirst().map { String($0.text.suffix(9)) } == ["#########", "::#######", "#--      ", "  .      "])
+        #expect(
+            lines.dropFirst().map { String($0.text.suffix(9)) } == ["#########", "::#######", "#--      ", "  .      "])
         #expect(lines.allSatisfy { $0.text.unicodeScalars.allSatisfy(\.isASCII) })
     }
 

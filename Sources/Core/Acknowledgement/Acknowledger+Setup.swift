@@ -7,8 +7,9 @@ extension Acknowledger {
         if let file = store as? FileStore {
             var isDirectory: ObjCBool = false
             let single = file.paths.count == 1
-            if !single || (FileManager.default.fileExists(atPath: file.paths[0], isDirectory: &isDirectory)
-                && isDirectory.boolValue)
+            if !single
+                || (FileManager.default.fileExists(atPath: file.paths[0], isDirectory: &isDirectory)
+                    && isDirectory.boolValue)
             {
                 throw AcknowledgementError(
                     "\(store.displayName): acknowledgements need a store Switchboard can write: one YAML file, "

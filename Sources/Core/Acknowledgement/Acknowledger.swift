@@ -38,8 +38,8 @@ public final class Acknowledger: Service, Sendable {
     ///   - engineID: the name in the keys; `HOST-PID` by default.
     ///   - ttl: the lease's time to live in seconds: how long a dead engine's acknowledgements still count.
     public init(
-        store: any WritableKeyValueStore, resources: [Resource], engineID: String = AppliedAcknowledgement
-            .defaultEngineID(), ttl: Int = 10, clock: AnyClock = .continuous,
+        store: any WritableKeyValueStore, resources: [Resource],
+        engineID: String = AppliedAcknowledgement.defaultEngineID(), ttl: Int = 10, clock: AnyClock = .continuous,
         logger: Logger = Logger(label: "switchboard.acknowledger")
     ) {
         self.store = store
@@ -114,9 +114,8 @@ public final class Acknowledger: Service, Sendable {
                     nextRenew = clock.now.advanced(by: renewEvery)
                     // A new lease carries none of the old keys: every resource is published again.
                     state.withLockedValue { $0.unpublished = Set($0.latest.keys) }
-                    let under = AppliedAcknowledgement.prefix + engineID + "/"
-                    logger.info(
-                        "publishing applied revisions under \(under) in \(store.displayName) (lease \(granted), ttl \(ttl)s)")
+                    let under = AppliedAcknowledgement.prefix + engineID + "/ in " + store.displayName
+                    logger.info("publishing applied revisions under \(under) (lease \(granted), ttl \(ttl)s)")
                 }
                 try await publish(lease: lease!)
                 if clock.now >= nextRenew {

@@ -65,9 +65,8 @@ public struct AppliedBarrier: DrainBarrier {
 
     public func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
         guard let revision else {
-            let grace = Drain.words(fallback.grace)
-            logger.warning(
-                "\(store.displayName) did not say at which revision \(key) was removed: waiting a fixed \(grace) grace instead")
+            let why = "\(store.displayName) did not say at which revision \(key) was removed"
+            logger.warning("\(why): waiting a fixed \(Drain.words(fallback.grace)) grace instead")
             try await fallback.waitUntilRoutedAway(from: key, removedAt: nil)
             return
         }
@@ -89,9 +88,9 @@ public struct AppliedBarrier: DrainBarrier {
             }
             switch Self.decide(key: key, removedAt: revision, acknowledgements: acknowledgements) {
             case .noAcknowledgements where first:
-                let grace = Drain.words(fallback.grace)
-                logger.info(
-                    "no engine publishes acknowledgements under \(AppliedAcknowledgement.prefix) in \(store.displayName): waiting a fixed \(grace) grace instead")
+                let why =
+                    "no engine publishes acknowledgements under \(AppliedAcknowledgement.prefix) in \(store.displayName)"
+                logger.info("\(why): waiting a fixed \(Drain.words(fallback.grace)) grace instead")
                 try await fallback.waitUntilRoutedAway(from: key, removedAt: revision)
                 return
             case .noAcknowledgements:

@@ -147,8 +147,9 @@ public actor DemoSupervisor: Service {
     /// One headless log line per apply.
     static func line(for record: ApplyRecord) -> String {
         var line = String(
-            format: "apply %@ (%@): %@ in %.0f ms", record.resource, "\(record.trigger)", "\(record.result)",
-            record.totalSeconds * 1000)
+            format: "apply %@ (%@): %@ in %.0f ms (render %.0f, check %.0f, reload %.0f)", record.resource,
+            "\(record.trigger)", "\(record.result)", record.totalSeconds * 1000, record.renderSeconds * 1000,
+            record.checkSeconds * 1000, record.reloadSeconds * 1000)
         if record.linesAdded + record.linesRemoved > 0 { line += " (+\(record.linesAdded) -\(record.linesRemoved))" }
         if let error = record.error {
             line += ": \(error)"

@@ -109,7 +109,8 @@ actor StoreMirror: Service {
     private func handle(_ update: StoreUpdate) {
         switch update {
         case .events(let all, let newRevision):
-            let events = all.contains { AppliedAcknowledgement.isReserved($0.key) }
+            let events =
+                all.contains { AppliedAcknowledgement.isReserved($0.key) }
                 ? all.filter { !AppliedAcknowledgement.isReserved($0.key) } : all
             guard !events.isEmpty else {
                 if connection != .connected { setConnection(.connected) }

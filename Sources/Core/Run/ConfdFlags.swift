@@ -204,7 +204,8 @@ public struct ConfdFlags: Sendable, Equatable {
         case "log-format": logFormat = value
         case "applied-ttl":
             guard let seconds = Int(value), seconds > 0 else {
-                throw ConfdFlagError("invalid value \"\(value)\" for flag -applied-ttl: a whole number of seconds above 0")
+                throw ConfdFlagError(
+                    "invalid value \"\(value)\" for flag -applied-ttl: a whole number of seconds above 0")
             }
             appliedTTL = seconds
         default: otherBackendFlags[name] = value

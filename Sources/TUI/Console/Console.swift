@@ -47,7 +47,9 @@ public enum Console {
                                 continue
                             case .perform(let effect):
                                 if case .drain = effect {
-                                    drains.addTask { mailbox.post(.effect(effect, error: await engine.perform(effect))) }
+                                    drains.addTask {
+                                        mailbox.post(.effect(effect, error: await engine.perform(effect)))
+                                    }
                                     continue
                                 }
                                 let error = await engine.perform(effect)

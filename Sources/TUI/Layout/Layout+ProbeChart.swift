@@ -45,7 +45,8 @@ extension Layout {
             lines.append((fit(backend, labelWidth, theme: theme) + " " + cells { $0.answers[backend] ?? 0 }, .ok))
         }
         if hasErrors {
-            lines.append((fit("errors", labelWidth, theme: theme) + " " + cells { $0.errors.values.reduce(0, +) }, .bad))
+            lines.append(
+                (fit("errors", labelWidth, theme: theme) + " " + cells { $0.errors.values.reduce(0, +) }, .bad))
         }
         return lines
     }
