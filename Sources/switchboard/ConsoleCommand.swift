@@ -22,6 +22,18 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "The URL `p` probes (nginx's front door).")
     var probe: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Probe for this long instead of 100 requests, so the Probe panel charts answers per backend per second "
+                + "(watch a deploy move the traffic): 10s.", valueName: "duration"))
+    var probeDuration: String?
+
+    func validate() throws {
+        if let text = probeDuration, ProbeCommand.parseDuration(text) == nil {
+            throw ValidationError("--probe-duration \"\(text)\" is not a duration like 10s")
+        }
+    }
+
     @Flag(help: "Show everything, change nothing: add, remove and render-now are disabled.")
     var readonly = false
 
@@ -30,6 +42,13 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @Flag(help: "ASCII borders and symbols (also when the locale is not UTF-8).")
     var ascii = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Publish the revision the engine applied under /_switchboard/applied/ in a writable store (etcd, a "
+                + "store file), so a draining backend waits exactly until nginx no longer routes to it."))
+    var publishApplied = true
 
     @Flag(help: .hidden) var benchmark = false
 
@@ -50,12 +69,21 @@ struct ConsoleCommand: AsyncParsableCommand {
         let logger =
             logToStderr
             ? Logger(label: "switchboard") : Logger(label: "switchboard", factory: { _ in SwiftLogNoOpLogHandler() })
-        let probeRun = probe.map { Prober.quickCheck(url: $0, store: keyValueStore, prefix: backendPrefix) }
+        let probeRun = probe.map { url in
+            Prober.quickCheck(
+                url: url, store: keyValueStore, prefix: backendPrefix,
+                duration: probeDuration.flatMap(ProbeCommand.parseDuration))
+        }
         let observation = metrics.metricsListen.map { _ in EngineObservation() }
         let plans = loaded.resources.map { ResourcePlan($0) }
+        // A store that cannot be written (env:) simply publishes nothing.
+        var acknowledger: Acknowledger?
+        if publishApplied, let writable = try? Acknowledger.writableStore(keyValueStore) {
+            acknowledger = Acknowledger(store: writable, resources: Acknowledger.resources(of: plans), logger: logger)
+        }
         let configuration = EngineConfiguration(
             resources: plans, mode: .watch, backendPrefix: backendPrefix, probe: probeRun,
-            onEvent: observation?.eventHandler)
+            onEvent: Acknowledger.fanOut([observation?.eventHandler, acknowledger?.eventHandler]))
         let engine = Engine(configuration: configuration, store: keyValueStore, logger: logger)
         observation?.attach(engine, resources: plans.map(\.name))
         let server = try await observation.asyncMap { observation in
@@ -63,10 +91,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let engineTask = Task { try await engine.run() }
         defer { engineTask.cancel() }
+        let acknowledgerTask = Task { [acknowledger] in try await acknowledger?.run() }
+        defer { acknowledgerTask.cancel() }
         let theme = Theme.detect(
             environment: ProcessInfo.processInfo.environment, noColor: noColor, ascii: ascii)
         try await Console.run(
             engine: engine, options: ConsoleOptions(readOnly: readonly, theme: theme, backendPrefix: backendPrefix))
+        acknowledgerTask.cancel()
+        _ = await acknowledgerTask.result
         engineTask.cancel()
         _ = await engineTask.result
         await server?.stop()

@@ -16,6 +16,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Number of hello backends to start (0: nginx answers 503 until a backend registers).")
     var backends: Int = 2
     @Flag(help: "Run headless: a log line per apply instead of the console.") var noConsole = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "Publish the revision the engine applied under /_switchboard/applied/ in the store, so a draining "
+                + "backend waits exactly until nginx no longer routes to it."))
+    var publishApplied = true
     @OptionGroup var metrics: MetricsOptions
     @OptionGroup var logging: LogOptions
 
@@ -55,6 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
             EngineObservation(notifier: SystemdNotifier.fromEnvironment())
         }
         options.observation = observation
+        options.publishApplied = publishApplied
         let server = try await observation.asyncMap { observation in
             try await ObservabilityServer.start(listen: metrics.metricsListen!, observation: observation)
         }

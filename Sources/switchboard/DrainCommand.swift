@@ -7,8 +7,9 @@ import Logging
 struct DrainOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "After removing the key, keep serving this long so every engine can reload nginx without the backend "
-                + "(no engine publishes acknowledgements yet, so this is a fixed wait): 2s, 500ms.",
+            "After removing the key, keep serving until every engine that renders it acknowledges a config without "
+                + "it (engines publish under /_switchboard/applied/: demo, console, run -publish-applied); when no "
+                + "engine publishes, wait this long instead: 2s, 500ms.",
             valueName: "duration"))
     var drainGrace: String = "2s"
     @Option(help: ArgumentHelp("Upper bound on the whole drain: 30s.", valueName: "duration"))
@@ -26,8 +27,15 @@ struct DrainOptions: ParsableArguments {
     var grace: Duration { ProbeCommand.parseDuration(drainGrace) ?? .zero }
     var timeout: Duration { ProbeCommand.parseDuration(drainTimeout) ?? .seconds(30) }
 
-    func drain(key: String) -> Drain {
-        Drain(key: key, barrier: FixedGrace(grace), timeout: timeout, logger: Logger(label: "switchboard.drain"))
+    func drain(key: String, store: any WritableKeyValueStore) -> Drain {
+        let logger = Logger(label: "switchboard.drain")
+        let barrier = AppliedBarrier(store: store, fallback: FixedGrace(grace), logger: logger)
+        return Drain(key: key, barrier: barrier, timeout: timeout, logger: logger)
+    }
+
+    /// Removes `key`; returns the revision from which on it is absent when the store can say.
+    static func remove(_ key: String, from store: any WritableKeyValueStore) async throws -> Int64? {
+        try await AppliedBarrier.remove(key, from: store)
     }
 }
 
@@ -43,16 +51,25 @@ enum GracefulLeave {
         let work = Task {
             await drain.run(
                 deregister: {
-                    // Ending the registration revokes its lease, which removes the key.
+                    // The key goes first, at a revision the engines' acknowledgements are compared with (unless
+                    // another process has taken it over meanwhile).
+                    var revision: Int64?
+                    if let entry = try? await store.list(prefix: key).first(where: { $0.key == key }),
+                        "\(entry.value)" == address
+                    {
+                        revision = try? await DrainOptions.remove(key, from: store)
+                    }
+                    // Ending the registration revokes its lease.
                     registration.cancel()
                     await registration.value
-                    // The revoke is best effort (the store may have been briefly unreachable): make sure.
+                    // The removal and the revoke are best effort (the store may have been briefly unreachable):
+                    // make sure.
                     if let left = try await store.list(prefix: key).first(where: { $0.key == key }),
                         "\(left.value)" == address
                     {
-                        try await store.delete(key)
+                        revision = try await DrainOptions.remove(key, from: store)
                     }
-                    return nil
+                    return revision
                 }, finishInFlight: finishInFlight)
         }
         let interrupt = Task {
@@ -71,9 +88,11 @@ struct DrainCommand: AsyncParsableCommand {
         commandName: "drain",
         abstract: "Remove KEY, wait until engines can have reloaded nginx without it, and say when it can stop.",
         discussion: """
-            Waits a fixed --drain-grace after the removal: no engine publishes what it has applied yet, so the \
-            drain cannot know when every nginx has reloaded. Stop the backend after this command returns; it \
-            should finish its requests in flight before it exits.
+            After the removal, waits until every engine that renders the key acknowledges (under \
+            /_switchboard/applied/ in the store) a live config from the removal's revision on; engines whose \
+            lease expired no longer count. When no engine publishes acknowledgements, waits a fixed --drain-grace \
+            instead. Stop the backend after this command returns; it should finish its requests in flight before \
+            it exits.
             """)
 
     @Argument(help: "The key, e.g. /test/apache-8001.") var key: String
@@ -93,9 +112,8 @@ struct DrainCommand: AsyncParsableCommand {
         }
         let address = "\(entry.value)"
         print("draining \(key) = \(address) in \(writable.displayName)")
-        let steps = await options.drain(key: key).run(deregister: {
-            try await writable.delete(key)
-            return nil
+        let steps = await options.drain(key: key, store: writable).run(deregister: {
+            try await DrainOptions.remove(key, from: writable)
         })
         if steps.first?.completed == false {
             FileHandle.standardError.write(Data("drain: could not remove \(key)\n".utf8))

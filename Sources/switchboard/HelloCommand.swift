@@ -40,7 +40,7 @@ struct HelloCommand: AsyncParsableCommand {
             let registration = Task { await keeper.run() }
             await CLISignals.wait()
             await GracefulLeave.run(
-                drain: drain.drain(key: key), registration: registration, store: writable,
+                drain: drain.drain(key: key, store: writable), registration: registration, store: writable,
                 address: registered.description, finishInFlight: { await server.finishInFlight() })
             print("deregistered \(key)")
         } else {

@@ -38,7 +38,8 @@ struct RegisterCommand: AsyncParsableCommand {
         let task = Task { await registration.run() }
         await CLISignals.wait()
         await GracefulLeave.run(
-            drain: drain.drain(key: key), registration: task, store: writable, address: parsed.description,
+            drain: drain.drain(key: key, store: writable), registration: task, store: writable,
+            address: parsed.description,
             finishInFlight: nil)
         print("deregistered \(key)")
     }
@@ -61,23 +62,40 @@ struct DeregisterCommand: AsyncParsableCommand {
     }
 }
 
-/// `switchboard backends [PREFIX]`: what is registered, with the TTL left on each lease.
+/// `switchboard backends [PREFIX]`: what is registered, with the TTL left on each lease and how many engines route
+/// to each backend (from the acknowledgements engines publish under `/_switchboard/applied/`).
 struct BackendsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "backends", abstract: "List registered backends: key, address, lease TTL left.")
+        commandName: "backends",
+        abstract: "List registered backends: key, address, lease TTL left, engines routing to it.",
+        discussion: """
+            ENGINES is n/m: of the m engines that render the key (engines publishing acknowledgements: demo, \
+            console, run -publish-applied), n have a config live that holds the backend as it is now; - when no \
+            engine publishes.
+            """)
 
     @Argument(help: "Key prefix.") var prefix: String = "/test/"
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
-    @Flag(help: "One JSON array of {key, address, ttl}.") var json = false
+    @Flag(help: "One JSON array of {key, address, ttl, engines, enginesRendering}.") var json = false
 
     @OptionGroup var logging: LogOptions
 
     func run() async throws {
         logging.bootstrap()
-        let entries = try await CLIStore.open(store).list(prefix: prefix)
+        let writable = try CLIStore.open(store)
+        let entries = try await writable.list(prefix: prefix)
+        let acknowledgements = AppliedAcknowledgement.decodeAll(
+            try await writable.list(prefix: AppliedAcknowledgement.prefix))
+        let modified = try await (writable as? any RevisionedStore)?.modifiedRevisions(prefix: prefix) ?? [:]
+        let routing = entries.map { entry in
+            BackendRouting.of(key: entry.key, modifiedAt: modified[entry.key], acknowledgements: acknowledgements)
+        }
         if json {
-            let objects: [[String: Any]] = entries.map { entry in
-                ["key": entry.key, "address": entry.value, "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull()]
+            let objects: [[String: Any]] = zip(entries, routing).map { entry, routing in
+                [
+                    "key": entry.key, "address": entry.value, "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull(),
+                    "engines": routing.routing.map { $0 as Any } ?? NSNull(), "enginesRendering": routing.rendering,
+                ]
             }
             let data = try JSONSerialization.data(
                 withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -89,10 +107,12 @@ struct BackendsCommand: AsyncParsableCommand {
         func pad(_ text: String, _ count: Int) -> String {
             text + String(repeating: " ", count: max(0, count - text.count))
         }
-        print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  TTL")
-        for entry in entries {
+        print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  " + pad("TTL", 5) + "  ENGINES")
+        for (entry, routing) in zip(entries, routing) {
             let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
-            print(pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + ttl)
+            print(
+                pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + pad(ttl, 5) + "  "
+                    + routing.words)
         }
     }
 }

@@ -58,10 +58,10 @@ struct ConsoleEndToEndTests {
         session.keys("d")
         #expect(await session.waitFor { $0.contains("Remove /test/apache-8003") })
         session.keys("y")
-        // Only the footer's "removed" message still names it: gone from Backends and Upstream.
+        // Only the footer's "drained" message still names it: gone from Backends and Upstream.
         #expect(
             await session.waitFor {
-                $0.contains("removed /test/apache-8003") && $0.components(separatedBy: "apache-8003").count == 2
+                $0.contains("drained /test/apache-8003") && $0.components(separatedBy: "apache-8003").count == 2
                     && !$0.contains("server 127.0.0.1:8003;")
             })
         #expect(try !String(contentsOf: keys, encoding: .utf8).contains("127.0.0.1:8003"))

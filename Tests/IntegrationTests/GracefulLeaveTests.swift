@@ -109,7 +109,7 @@ import Testing
         let positions = order.map { log.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "\(log)")
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "\(log)")
-        #expect(log.contains("no engine publishes acknowledgements yet"), "\(log)")
+        #expect(log.contains("no engine publishes acknowledgements under /_switchboard/applied/"), "\(log)")
     }
 
     @Test func theDrainTimeoutBoundsARequestThatNeverEnds() async throws {

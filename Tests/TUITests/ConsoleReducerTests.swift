@@ -114,11 +114,11 @@ struct ConsoleReducerTests {
         #expect(state.overlay == nil)
 
         _ = state.handle(.char("d"))
-        #expect(state.handle(.char("y")) == [.perform(.change(.remove(key: "/test/apache-8002")))])
+        #expect(state.handle(.char("y")) == [.perform(.drain(key: "/test/apache-8002"))])
 
         _ = state.handle(.char("d"))
         _ = state.handle(.right)
-        #expect(state.handle(.enter) == [.perform(.change(.remove(key: "/test/apache-8002")))])
+        #expect(state.handle(.enter) == [.perform(.drain(key: "/test/apache-8002"))])
     }
 
     @Test func previewOfRemovingTheSelectedBackend() {

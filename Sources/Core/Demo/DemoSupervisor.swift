@@ -12,6 +12,8 @@ public actor DemoSupervisor: Service {
         public var leaseTTL: Int = 10
         /// Metrics, health and systemd notifications over the demo's engine; `nil` = none.
         public var observation: EngineObservation?
+        /// Publish what the engine applied under `/_switchboard/applied/` (so drains wait for it).
+        public var publishApplied = true
         public init(directory: String, port: Int, backends: Int) {
             self.directory = directory
             self.port = port
@@ -27,6 +29,7 @@ public actor DemoSupervisor: Service {
     private var servers: [HelloServer] = []
     private var keepers: [Task<Void, Never>] = []
     private var nginx: NginxInstance?
+    private var acknowledger: Acknowledger?
 
     /// - Parameters:
     ///   - say: prints what the demo started and the commands to try (stdout in the CLI).
@@ -50,16 +53,15 @@ public actor DemoSupervisor: Service {
     public func run() async throws {
         do {
             let engine = try await start()
+            let (face, acknowledger) = (self.face, self.acknowledger)
             try await cancelWhenGracefulShutdown {
-                if let face = self.face {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { try await engine.run() }
-                        group.addTask { try await face(engine) }
-                        _ = try await group.next()
-                        group.cancelAll()
-                    }
-                } else {
-                    try await engine.run()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await engine.run() }
+                    if let face { group.addTask { try await face(engine) } }
+                    // Ends with the engine: its lease is revoked, so drains stop waiting for this engine.
+                    if let acknowledger { group.addTask { try await acknowledger.run() } }
+                    _ = try await group.next()
+                    group.cancelAll()
                 }
             }
         } catch is CancellationError {
@@ -97,6 +99,10 @@ public actor DemoSupervisor: Service {
         let logger = self.logger
         let probeURL = "http://127.0.0.1:\(options.port)/"
         let observation = options.observation
+        let acknowledger =
+            options.publishApplied
+            ? Acknowledger(store: store, resources: Acknowledger.resources(of: plans), logger: logger) : nil
+        self.acknowledger = acknowledger
         let configuration = EngineConfiguration(
             resources: plans, mode: .watch, backendPrefix: "/test/",
             probe: Prober.quickCheck(url: probeURL, store: store, prefix: "/test/"),
@@ -104,7 +110,7 @@ public actor DemoSupervisor: Service {
                 let line = DemoSupervisor.line(for: outcome.record)
                 if outcome.record.result.isSuccess { logger.info("\(line)") } else { logger.warning("\(line)") }
             },
-            onEvent: observation?.eventHandler)
+            onEvent: Acknowledger.fanOut([observation?.eventHandler, acknowledger?.eventHandler]))
         let engine = Engine(configuration: configuration, store: store, logger: logger)
         observation?.attach(engine, resources: plans.map(\.name))
         let first = try await engine.runOnce()
@@ -138,8 +144,9 @@ public actor DemoSupervisor: Service {
     /// One headless log line per apply.
     static func line(for record: ApplyRecord) -> String {
         var line = String(
-            format: "apply %@ (%@): %@ in %.0f ms", record.resource, "\(record.trigger)", "\(record.result)",
-            record.totalSeconds * 1000)
+            format: "apply %@ (%@): %@ in %.0f ms (render %.0f, check %.0f, reload %.0f)", record.resource,
+            "\(record.trigger)", "\(record.result)", record.totalSeconds * 1000, record.renderSeconds * 1000,
+            record.checkSeconds * 1000, record.reloadSeconds * 1000)
         if record.linesAdded + record.linesRemoved > 0 { line += " (+\(record.linesAdded) -\(record.linesRemoved))" }
         if let error = record.error {
             line += ": \(error)"

@@ -116,7 +116,11 @@ final class ApplyScheduler: Service, Sendable {
         let record = outcome.record
         var error: String?
         // JSON logs carry the resource and revision as fields; confd's text lines keep their words.
-        let fields: Logger.Metadata = ["resource": "\(plan.name)", "revision": "\(record.revision)"]
+        let fields: Logger.Metadata = [
+            "resource": "\(plan.name)", "revision": "\(record.revision)",
+            "render_ms": "\(Int(record.renderSeconds * 1000))", "check_ms": "\(Int(record.checkSeconds * 1000))",
+            "reload_ms": "\(Int(record.reloadSeconds * 1000))",
+        ]
         switch record.result {
         case .applied:
             logger.info(

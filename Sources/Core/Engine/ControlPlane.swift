@@ -101,6 +101,8 @@ final class ControlPlane: Service, Sendable {
                 hub.update { $0.lastError = "\(error)" }
                 return "\(error)"
             }
+        case .drain(let key):
+            return await drain(key)
         case .renderNow:
             let records = await scheduler.applyAll(trigger: .manual)
             return records.first { !$0.result.isSuccess }.map { $0.error ?? $0.result.description }
@@ -115,6 +117,22 @@ final class ControlPlane: Service, Sendable {
                 return "probe: \(error)"
             }
         }
+    }
+
+    /// The console's drain: removes `key`, then waits until every engine that renders it acknowledges a config
+    /// without it (a fixed 2 s when none publishes), within 30 s; `nil` when it is done.
+    private func drain(_ key: String) async -> String? {
+        guard let writable = store as? any WritableKeyValueStore else {
+            return "the store \(store.displayName) cannot be written"
+        }
+        let barrier = AppliedBarrier(store: writable, fallback: FixedGrace(.seconds(2)), clock: clock, logger: logger)
+        let steps = await Drain(key: key, barrier: barrier, timeout: .seconds(30), logger: logger).run(deregister: {
+            try await AppliedBarrier.remove(key, from: writable)
+        })
+        leaseNews.post(at: clock.now)
+        if steps.first?.completed == false { return "cannot remove \(key)" }
+        if steps.last?.completed == false { return "\(key) removed, but engines still route to it after 30 s" }
+        return nil
     }
 
     /// Renders every resource the change concerns against the store as it would be after it, and diffs with the

@@ -81,6 +81,8 @@ public enum BackendChange: Sendable, Hashable {
 /// What the console asks the engine to do. The console never writes a file or talks to a store itself.
 public enum EngineEffect: Sendable, Hashable {
     case change(BackendChange)
+    /// Removes the backend, then waits until no engine routes to it (`AppliedBarrier`), bounded by the drain timeout.
+    case drain(key: String)
     case renderNow
     case probeNow
 }

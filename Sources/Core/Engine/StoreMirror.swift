@@ -7,6 +7,10 @@ import ServiceLifecycle
 ///
 /// It tells the `ApplyScheduler` which keys changed (stamped with the time they arrived) and writes its keys,
 /// revision and connection to the `SnapshotHub`.
+///
+/// Switchboard's own keys (`AppliedAcknowledgement.reservedPrefix`, where engines publish what they applied) are
+/// hidden: no resource sees them, even one that watches `/`, and a change to them alone changes nothing here, so an
+/// engine's acknowledgement can never cause an apply.
 actor StoreMirror: Service {
     private let store: any KeyValueStore
     private let prefixes: [String]
@@ -104,7 +108,14 @@ actor StoreMirror: Service {
 
     private func handle(_ update: StoreUpdate) {
         switch update {
-        case .events(let events, let newRevision):
+        case .events(let all, let newRevision):
+            let events =
+                all.contains { AppliedAcknowledgement.isReserved($0.key) }
+                ? all.filter { !AppliedAcknowledgement.isReserved($0.key) } : all
+            guard !events.isEmpty else {
+                if connection != .connected { setConnection(.connected) }
+                return
+            }
             var changed: [String] = []
             var backendsChanged = false
             for event in events {
@@ -135,7 +146,8 @@ actor StoreMirror: Service {
             hub.emit(.storeChanges(count: events.count, revision: newRevision))
             for resource in joined { hub.emit(.changeCoalesced(resource: resource)) }
             if backendsChanged { leaseNews.post(at: clock.now) }
-        case .resync(let snapshot):
+        case .resync(let whole):
+            let snapshot = Self.visible(whole)
             let old = mirror.dictionary
             replace(with: snapshot)
             var changed = snapshot.pairs.compactMap { key, value in old[key] == value ? nil : key }
@@ -150,7 +162,15 @@ actor StoreMirror: Service {
         }
     }
 
-    private func replace(with snapshot: StoreSnapshot) {
+    /// `snapshot` without Switchboard's own keys.
+    private static func visible(_ snapshot: StoreSnapshot) -> StoreSnapshot {
+        guard snapshot.pairs.keys.contains(where: AppliedAcknowledgement.isReserved) else { return snapshot }
+        return StoreSnapshot(
+            pairs: snapshot.pairs.filter { !AppliedAcknowledgement.isReserved($0.key) }, revision: snapshot.revision)
+    }
+
+    private func replace(with whole: StoreSnapshot) {
+        let snapshot = Self.visible(whole)
         mirror = SortedKeyMap(snapshot.pairs)
         revision = snapshot.revision
         publish()

@@ -44,10 +44,21 @@ public final class NginxInstance: @unchecked Sendable {
 
     /// A shell reload command that HUPs the master, or explains in words why it cannot; when nginx has not been
     /// started yet it succeeds (nginx reads the new config when it starts).
+    ///
+    /// A HUP only asks: nginx reloads after `kill` returns. So the command then waits (up to 5 s) until every worker
+    /// of the old config has exited or is shutting down (its title says so), which is when new connections reach
+    /// the new config only. A reload that succeeded therefore means the new config is serving, which is what an
+    /// engine's acknowledgement promises a draining backend.
+    /// No single quote in it: tests put it in a TOML literal string.
     public var reloadCommand: String {
-        "if [ -s \(pidPath) ]; then kill -HUP \"$(cat \(pidPath))\" 2>/dev/null || "
+        "if [ ! -s \(pidPath) ]; then echo \"nginx not started yet; it will read this config when it starts\"; exit 0; fi; "
+            + "master=$(cat \(pidPath)); old=$(pgrep -P \"$master\"); "
+            + "kill -HUP \"$master\" 2>/dev/null || "
             + "{ echo \"nginx is not running: no live master with the pid in \(pidPath)\" >&2; exit 1; }; "
-            + "else echo \"nginx not started yet; it will read this config when it starts\"; fi"
+            + "for i in $(seq 500); do busy=; for w in $old; do [ -r /proc/$w/cmdline ] && "
+            + "! tr \"\\0\" \" \" </proc/$w/cmdline | grep -q \"shutting down\" && busy=1; done; "
+            + "[ -z \"$busy\" ] && exit 0; sleep 0.01; done; "
+            + "echo \"nginx (pid $master) still runs its old workers 5 s after the reload\" >&2; exit 1"
     }
 
     /// Creates `logs/` and the temp dirs.

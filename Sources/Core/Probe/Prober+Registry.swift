@@ -5,12 +5,15 @@ extension Prober {
         { Array(try await store.snapshot(prefixes: [prefix]).pairs.values) }
     }
 
-    /// The probe the console's `p` and the demo run: 100 requests, 4 at a time, through `url`, judged against the
-    /// backends registered under `prefix` when it ends.
-    public static func quickCheck(url: String, store: any KeyValueStore, prefix: String)
+    /// The probe the console's `p` and the demo run: 100 requests (or `duration` of them), 4 at a time, through
+    /// `url`, judged against the backends registered under `prefix` when it ends.
+    public static func quickCheck(url: String, store: any KeyValueStore, prefix: String, duration: Duration? = nil)
         -> @Sendable () async throws -> ProbeReport
     {
         let registry = registry(in: store, prefix: prefix)
-        return { try await Prober(url: url, requests: 100, concurrency: 4).run(registry: registry) }
+        let prober =
+            duration.map { Prober(url: url, duration: $0, concurrency: 4) }
+            ?? Prober(url: url, requests: 100, concurrency: 4)
+        return { try await prober.run(registry: registry) }
     }
 }

@@ -33,6 +33,11 @@ public struct ConfdFlags: Sendable, Equatable {
     public var metricsListen: String?
     /// Switchboard's own: `text` or `json`.
     public var logFormat: String?
+    /// Switchboard's own: publish applied revisions under `/_switchboard/applied/` (off: a confd drop-in writes
+    /// nothing to a store unasked).
+    public var publishApplied: Bool?
+    /// Switchboard's own: the lease TTL of those acknowledgements, in seconds.
+    public var appliedTTL: Int?
     /// confd flags for backends Switchboard does not have (consul, vault, redis…), by name: accepted so that an
     /// existing command line parses, and reported.
     public var otherBackendFlags: [String: String] = [:]
@@ -74,6 +79,13 @@ public struct ConfdFlags: Sendable, Equatable {
             "switchboard: HOST:PORT serving Prometheus /metrics, /healthz and /readyz, e.g. 127.0.0.1:9100 (default off)"
         ),
         ("log-format", .string, "switchboard: text (confd's lines) or json (one object a line) (default \"text\")"),
+        (
+            "publish-applied", .bool,
+            "switchboard: write to the store, under /_switchboard/applied/HOST-PID/ and a lease of this engine, the "
+                + "revision each resource has live, so draining backends wait for it (-watch only; default off: "
+                + "without it nothing is written to the store)"
+        ),
+        ("applied-ttl", .int, "switchboard: lease TTL in seconds of -publish-applied's keys (default 10)"),
         // confd flags of backends Switchboard does not implement.
         ("auth-token", .string, "(consul, vault) not supported"),
         ("auth-type", .string, "(vault) not supported"),
@@ -161,6 +173,7 @@ public struct ConfdFlags: Sendable, Equatable {
         case "sync-only": syncOnly = bool
         case "keep-stage-file": keepStageFile = bool
         case "version": version = bool
+        case "publish-applied": publishApplied = bool
         default: otherBackendFlags[name] = String(bool)
         }
     }
@@ -189,6 +202,12 @@ public struct ConfdFlags: Sendable, Equatable {
         case "command-timeout": commandTimeout = value
         case "metrics-listen": metricsListen = value
         case "log-format": logFormat = value
+        case "applied-ttl":
+            guard let seconds = Int(value), seconds > 0 else {
+                throw ConfdFlagError(
+                    "invalid value \"\(value)\" for flag -applied-ttl: a whole number of seconds above 0")
+            }
+            appliedTTL = seconds
         default: otherBackendFlags[name] = value
         }
     }

@@ -103,7 +103,16 @@ extension ConfdRun {
                     FileHandle.standardOutput.write(Data(diff.utf8))
                 }
             })
-        configuration.onEvent = observation?.eventHandler
+        var acknowledger: Acknowledger?
+        if settings.publishApplied {
+            guard settings.mode != .onetime else {
+                throw ConfdFlagError("-publish-applied needs -watch or -interval: -onetime keeps no lease alive")
+            }
+            acknowledger = Acknowledger(
+                store: try Acknowledger.writableStore(store), resources: Acknowledger.resources(of: plans),
+                ttl: settings.appliedTTL)
+        }
+        configuration.onEvent = Acknowledger.fanOut([observation?.eventHandler, acknowledger?.eventHandler])
         let engine = Engine(configuration: configuration, store: store, logger: logger)
         observation?.attach(engine, resources: plans.map(\.name))
         if case .onetime = settings.mode {
@@ -126,6 +135,8 @@ extension ConfdRun {
         let watchdog = Task { await watched?.runWatchdog() }
         defer { watchdog.cancel() }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: engine)]
+        // Last, so it stops first: the lease is revoked while the engine still runs.
+        if let acknowledger { services.append(.init(service: acknowledger)) }
         if let observation {
             services.append(
                 .init(service: StoppingNotice(observation: observation), successTerminationBehavior: .ignore))

@@ -29,6 +29,9 @@ public struct ConfdRun: Sendable {
         /// `HOST:PORT` for `/metrics`, `/healthz`, `/readyz`; `nil` = off.
         public var metricsListen: String?
         public var logFormat = LogFormat.text
+        /// Publish applied revisions (`-publish-applied`) with this lease TTL.
+        public var publishApplied = false
+        public var appliedTTL = 10
 
         public var mode: EngineMode {
             if onetime { return .onetime }
@@ -91,6 +94,8 @@ public struct ConfdRun: Sendable {
         }
         _ = try ConfdLogHandler.level(parsing: settings.logLevel)
         if let text = flags.logFormat { settings.logFormat = try LogFormat(parsing: text) }
+        if let value = flags.publishApplied { settings.publishApplied = value }
+        if let value = flags.appliedTTL { settings.appliedTTL = value }
         if let listen = flags.metricsListen {
             do {
                 _ = try ObservabilityServer.parse(listen)

@@ -25,7 +25,7 @@ public actor FileStore: WritableKeyValueStore {
     public nonisolated let paths: [String]
     public nonisolated let filter: String
     /// The wall clock leases are measured with (tests pass a fixed one).
-    private nonisolated let clock: @Sendable () -> Date
+    nonisolated let clock: @Sendable () -> Date
 
     private var lastPairs: [String: String]?
     private var revision: Int64 = 0
@@ -43,12 +43,12 @@ public actor FileStore: WritableKeyValueStore {
     // MARK: Reading
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
-        let all = try Self.readAll(paths: paths, filter: filter, now: clock())
+        let (all, stamp) = try Self.readStamped(paths: paths, filter: filter, now: clock())
         if all != lastPairs {
             lastPairs = all
             revision += 1
         }
-        return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: revision)
+        return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: stamp ?? revision)
     }
 
     /// The pairs under any of `prefixes`. Usually every key is (the resources watch what the file holds), and then
@@ -61,17 +61,27 @@ public actor FileStore: WritableKeyValueStore {
 
     /// Every key of every file, live leases applied.
     static func readAll(paths: [String], filter: String, now: Date = Date()) throws -> [String: String] {
+        try readStamped(paths: paths, filter: filter, now: now).pairs
+    }
+
+    /// Every key of every file, live leases applied, and the revision stamped in a single-file store (see
+    /// `FileStoreRevision`; `nil` for several files or a directory).
+    static func readStamped(
+        paths: [String], filter: String, now: Date = Date()
+    ) throws -> (pairs: [String: String], revision: Int64?) {
         var pairs: [String: String] = [:]
+        var contents: Data?
         for file in try files(paths: paths, filter: filter) {
             guard let data = FileManager.default.contents(atPath: file) else {
                 if !FileManager.default.fileExists(atPath: file) { continue }
                 throw FileStoreError("\(file): cannot be read (\(String(cString: strerror(errno))))")
             }
+            contents = data
             try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
             let leases = LeaseTable.read(for: file)
             for key in leases.expiredKeys(now: now) { pairs[key] = nil }
         }
-        return pairs
+        return (pairs, FileStoreRevision.stamp(paths: paths, contents: contents))
     }
 
     /// The files behind `paths`, in the order confd reads them.
@@ -120,7 +130,7 @@ public actor FileStore: WritableKeyValueStore {
 
     // MARK: Writing
 
-    private func writableFile() throws -> String {
+    func writableFile() throws -> String {
         guard paths.count == 1 else {
             throw FileStoreError("only a single-file store can be written; this one reads \(paths.count) paths")
         }

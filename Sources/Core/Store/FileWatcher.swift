@@ -70,8 +70,10 @@ final class FileWatcher: @unchecked Sendable {
         return Array(Set(directories))
     }
 
-    private func read() throws -> [String: String] {
-        FileStore.filter(try FileStore.readAll(paths: paths, filter: filter), prefixes)
+    /// The watched pairs and the single-file store's stamped revision (`nil`: count revisions here).
+    private func read() throws -> (pairs: [String: String], revision: Int64?) {
+        let (pairs, revision) = try FileStore.readStamped(paths: paths, filter: filter)
+        return (FileStore.filter(pairs, prefixes), revision)
     }
 
     private func run() {
@@ -96,7 +98,7 @@ final class FileWatcher: @unchecked Sendable {
         var healthy = true
         func refresh() {
             do {
-                let next = try read()
+                let (next, stamp) = try read()
                 if !healthy {
                     healthy = true
                     continuation.yield(.connection(.connected))
@@ -106,7 +108,7 @@ final class FileWatcher: @unchecked Sendable {
                 for key in current.keys where next[key] == nil { events.append(.delete(key: key)) }
                 current = next
                 if !events.isEmpty {
-                    revision += 1
+                    revision = stamp ?? revision + 1
                     continuation.yield(.events(events.sorted { $0.key < $1.key }, revision: revision))
                 }
             } catch {
@@ -117,8 +119,9 @@ final class FileWatcher: @unchecked Sendable {
         }
         // Start from the state on disk now, so nothing between the engine's snapshot and this watch is lost.
         do {
-            current = try read()
-            revision = 1
+            let (pairs, stamp) = try read()
+            current = pairs
+            revision = stamp ?? 1
             continuation.yield(.resync(StoreSnapshot(pairs: current, revision: revision)))
         } catch {
             healthy = false

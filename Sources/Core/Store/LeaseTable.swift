@@ -15,6 +15,10 @@ struct LeaseTable: Codable, Equatable {
 
     var next: Int64 = 7_000_000
     var entries: [Int64: Entry] = [:]
+    /// The store file's revision as of the last write (a floor in case the file's header line is lost), and the
+    /// revision each key was last written at (see `FileStoreRevision`). Optional, so older tables still decode.
+    var revision: Int64?
+    var modified: [String: Int64]?
 
     static func path(for file: String) -> String { file + ".leases" }
 
@@ -81,9 +85,11 @@ struct LeaseTable: Codable, Equatable {
 
 /// One locked read-modify-write of a store file and its lease table.
 enum StoreFileTransaction {
+    /// - Returns: the file's revision after the transaction (a new one when the pairs changed).
+    @discardableResult
     static func run(
         _ file: String, now: Date = Date(), _ body: (inout [String: String], inout LeaseTable) throws -> Void
-    ) throws {
+    ) throws -> Int64 {
         let lockPath = file + ".lock"
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else {
@@ -98,8 +104,10 @@ enum StoreFileTransaction {
         defer { flock(lock, LOCK_UN) }
 
         var pairs: [String: String] = [:]
+        var revision: Int64 = 0
         if let data = FileManager.default.contents(atPath: file) {
             try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
+            revision = FileStoreRevision.read(data) ?? 0
         }
         var leases = LeaseTable.read(for: file)
         let originalPairs = pairs
@@ -107,17 +115,19 @@ enum StoreFileTransaction {
         for key in leases.collect(now: now) { pairs[key] = nil }
         try body(&pairs, &leases)
         if pairs != originalPairs || !FileManager.default.fileExists(atPath: file) {
-            try writeAtomically(file, yaml(pairs))
+            revision = FileStoreRevision.next(after: revision, leases: &leases, from: originalPairs, to: pairs)
+            try writeAtomically(file, yaml(pairs, revision: revision))
         }
         if leases != originalLeases {
             let data = try JSONEncoder().encode(leases)
             try writeAtomically(LeaseTable.path(for: file), String(decoding: data, as: UTF8.self))
         }
+        return revision
     }
 
     /// A flat YAML map, keys sorted, every scalar double-quoted so YAML 1.1 cannot reinterpret it.
-    static func yaml(_ pairs: [String: String]) -> String {
-        var text = "# Switchboard store: one key per line. confd's file backend reads this file as it is.\n"
+    static func yaml(_ pairs: [String: String], revision: Int64) -> String {
+        var text = FileStoreRevision.header(revision)
         for key in pairs.keys.sorted() {
             text += "\(quote(key)): \(quote(pairs[key]!))\n"
         }

@@ -38,16 +38,26 @@ public enum Console {
                     return false
                 }
                 group.addTask {
-                    for await intent in intents {
-                        switch intent {
-                        case .quit:
-                            continue
-                        case .perform(let effect):
-                            let error = await engine.perform(effect)
-                            mailbox.post(.effect(effect, error: error))
-                        case .preview(let change):
-                            let results = await engine.preview(change)
-                            mailbox.post(.preview(change, results))
+                    // A drain waits for the engines (seconds): it runs beside the other effects, so probing while
+                    // it waits shows the traffic moving.
+                    await withDiscardingTaskGroup { drains in
+                        for await intent in intents {
+                            switch intent {
+                            case .quit:
+                                continue
+                            case .perform(let effect):
+                                if case .drain = effect {
+                                    drains.addTask {
+                                        mailbox.post(.effect(effect, error: await engine.perform(effect)))
+                                    }
+                                    continue
+                                }
+                                let error = await engine.perform(effect)
+                                mailbox.post(.effect(effect, error: error))
+                            case .preview(let change):
+                                let results = await engine.preview(change)
+                                mailbox.post(.preview(change, results))
+                            }
                         }
                     }
                     return true

@@ -23,7 +23,8 @@ extension Layout {
                 title: "Remove backend?",
                 lines: [
                     ("Remove \(key) (\(address)) from the store?", .overlay),
-                    ("nginx will be re-rendered and reloaded without it.", .dim), ("", .overlay), ("", .overlay),
+                    ("A drain: the status line says when no engine routes to it.", .dim), ("", .overlay),
+                    ("", .overlay),
                     ("y removes · Enter presses the focused button · other keys keep it", .dim),
                 ], scroll: 0, width: 70, &frame, theme: theme)
             let y = rect.y + 3

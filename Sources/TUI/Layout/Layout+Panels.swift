@@ -221,6 +221,7 @@ extension Layout {
         for (kind, count) in probe.errorsByKind.sorted(by: { $0.key < $1.key }) {
             lines.append(("\(theme.badMark) \(count) × \(kind)", .bad, nil))
         }
+        lines += probeChart(probe.timeline, width: rect.width, theme: theme).map { ($0.text, $0.role, nil) }
         let filter = state.filter(of: .probe).lowercased()
         if !filter.isEmpty { lines = lines.filter { $0.0.lowercased().contains(filter) } }
         let offset = min(state.cursor[.probe, default: 0], max(0, lines.count - rect.height))

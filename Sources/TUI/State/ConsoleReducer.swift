@@ -40,8 +40,8 @@ extension ConsoleState {
             return []
         case .confirmRemove(let key):
             overlay = nil
-            message = StatusMessage("removing \(key)…")
-            return [.perform(.change(.remove(key: key)))]
+            message = StatusMessage("draining \(key): removed, waiting until no engine routes to it…")
+            return [.perform(.drain(key: key))]
         case .renderNow:
             message = StatusMessage("rendering…")
             return [.perform(.renderNow)]

@@ -89,6 +89,7 @@ public struct ConsoleState: Sendable {
         switch effect {
         case .change(.add(let key, let address)): message = StatusMessage("added \(key) = \(address)")
         case .change(.remove(let key)): message = StatusMessage("removed \(key)")
+        case .drain(let key): message = StatusMessage("drained \(key): no engine routes to it; the backend can stop")
         case .renderNow: message = StatusMessage("rendered")
         case .probeNow: message = StatusMessage("probed")
         }

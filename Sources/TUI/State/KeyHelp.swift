@@ -21,7 +21,7 @@ public struct KeyHelp: Sendable, Hashable {
         KeyHelp("[ ]", "show the previous / next template resource in Upstream"),
         KeyHelp("enter", "show the output of the selected reload"),
         KeyHelp("a", "add a backend (form: Tab, Enter, ^P preview, Esc)", mutation: true),
-        KeyHelp("d", "remove the selected backend (asks; y confirms)", mutation: true),
+        KeyHelp("d", "drain the selected backend (asks; y confirms)", mutation: true),
         KeyHelp("v", "preview the diff removing the selected backend makes"),
         KeyHelp("r", "render and apply now", mutation: true),
         KeyHelp("p", "probe nginx now"),

@@ -1,0 +1,40 @@
+import Foundation
+
+extension Acknowledger {
+    /// `store` as a store acknowledgements can be written to.
+    /// - Throws: `AcknowledgementError` naming why not (the env backend, a file store of several files).
+    public static func writableStore(_ store: any KeyValueStore) throws -> any WritableKeyValueStore {
+        if let file = store as? FileStore {
+            var isDirectory: ObjCBool = false
+            let single = file.paths.count == 1
+            if !single
+                || (FileManager.default.fileExists(atPath: file.paths[0], isDirectory: &isDirectory)
+                    && isDirectory.boolValue)
+            {
+                throw AcknowledgementError(
+                    "\(store.displayName): acknowledgements need a store Switchboard can write: one YAML file, "
+                        + "not a directory or several files")
+            }
+            return file
+        }
+        guard let writable = store as? any WritableKeyValueStore else {
+            throw AcknowledgementError("\(store.displayName): this store cannot be written, so no acknowledgement")
+        }
+        return writable
+    }
+
+    /// Every handler given, called in order with each event; `nil` when none is.
+    public static func fanOut(
+        _ handlers: [(@Sendable (EngineEventRecord) -> Void)?]
+    ) -> (@Sendable (EngineEventRecord) -> Void)? {
+        let present = handlers.compactMap { $0 }
+        guard present.count > 1 else { return present.first }
+        return { record in for handler in present { handler(record) } }
+    }
+}
+
+/// Why acknowledgements cannot be published, in words.
+public struct AcknowledgementError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
