@@ -79,6 +79,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // confd's drop-in, `switchboard run`: its flags, config file precedence, log formats and main loop. The
+        // command line's own code, kept out of Core (the engine knows nothing of flags) and tested on its own.
+        .target(
+            name: "ConfdDropIn",
+            dependencies: [
+                "Core",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .systemLibrary(
             name: "CNcurses",
             providers: [.apt(["libncurses-dev"])]
@@ -91,6 +101,7 @@ let package = Package(
             name: "switchboard",
             dependencies: [
                 "Core",
+                "ConfdDropIn",
                 "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +110,7 @@ let package = Package(
             linkerSettings: releaseLinkerSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "ConfdDropInTests", dependencies: ["ConfdDropIn", "Core"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Core"], exclude: ["__Snapshots__"]),
         .testTarget(
             name: "IntegrationTests",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfdDropIn
 import Core
 import Logging
 

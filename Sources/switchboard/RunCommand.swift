@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfdDropIn
 import Core
 
 /// `switchboard run`: a drop-in replacement for confd. Listed here for help; `Entry` hands its arguments to

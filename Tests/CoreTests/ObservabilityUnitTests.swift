@@ -74,35 +74,12 @@ struct ObservabilityUnitTests {
         #expect(Self.value(text, "switchboard_store_losses_total") == 0)
     }
 
-    @Test func jsonLinesCarryTimeLevelMessageResourceRevisionAndMetadata() throws {
-        let line = JSONLogHandler.line(
-            time: Self.time, level: .error, message: "nginx.toml: check failed\nline two", label: "switchboard",
-            metadata: ["resource": "nginx.toml", "revision": "42", "key": "/test/a"])
-        #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(object["time"] as? String == "2025-11-25T06:00:00.000Z")
-        #expect(object["level"] as? String == "error")
-        #expect(object["message"] as? String == "nginx.toml: check failed\nline two")
-        #expect(object["resource"] as? String == "nginx.toml")
-        #expect(object["revision"] as? Int == 42)
-        #expect(object["key"] as? String == "/test/a")
-        let bare = JSONLogHandler.line(time: Self.time, level: .info, message: "hi", label: "x", metadata: [:])
-        let plain = try #require(try JSONSerialization.jsonObject(with: Data(bare.utf8)) as? [String: Any])
-        #expect(plain["resource"] is NSNull && plain["revision"] is NSNull)
-    }
-
     @Test func listenAddressesParseAndBadOnesAreNamed() throws {
         #expect(try ObservabilityServer.parse("127.0.0.1:9100") == ("127.0.0.1", 9100))
         #expect(try ObservabilityServer.parse("[::1]:9100") == ("::1", 9100))
         #expect(try ObservabilityServer.parse(":9100") == ("0.0.0.0", 9100))
         #expect(throws: ObservabilityServerError.self) { try ObservabilityServer.parse("localhost") }
         #expect(throws: ObservabilityServerError.self) { try ObservabilityServer.parse("h:99999") }
-        let flags = try ConfdFlags.parse(["-metrics-listen", "127.0.0.1:0", "-log-format=json"])
-        #expect(flags.metricsListen == "127.0.0.1:0" && flags.logFormat == "json")
-        #expect(ConfdFlags.usage.contains("-metrics-listen string"))
-        #expect(throws: ConfdFlagError.self) {
-            try ConfdRun.settings(flags: ConfdFlags.parse(["-backend=env", "-log-format=xml"]), configFile: nil)
-        }
     }
 
     @Test func notifierSendsOneDatagramToAnAbstractSocket() throws {

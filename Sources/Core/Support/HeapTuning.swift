@@ -9,7 +9,7 @@
 /// the heap back to the kernel once it is free, so the next render takes a page fault and a zeroed page for every
 /// 4 KB it touches: an eighth of a 10,000-key apply. Keeping freed blocks for reuse costs at most the largest
 /// render's working set in resident memory.
-enum HeapTuning {
+package enum HeapTuning {
     /// glibc's `mallopt` parameters (`<malloc.h>`, which Swift's Glibc module does not import).
     private static let trimThreshold: Int32 = -1
     private static let mmapThreshold: Int32 = -3
@@ -17,7 +17,7 @@ enum HeapTuning {
     /// Keeps freed blocks below 32 MB in the heap instead of returning them to the kernel after every render.
     /// - Returns: true when glibc took both settings (false on a libc without `mallopt`).
     @discardableResult
-    static func keepFreedMemoryForReuse() -> Bool {
+    package static func keepFreedMemoryForReuse() -> Bool {
         #if canImport(Glibc)
             guard let symbol = dlsym(nil, "mallopt") else { return false }
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32

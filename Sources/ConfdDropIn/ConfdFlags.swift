@@ -1,3 +1,6 @@
+import Core
+import Foundation
+
 /// confd's command line, parsed with the rules of Go's `flag` package so existing invocations work unchanged:
 /// `-flag` and `--flag`, `-flag=value` and `-flag value`, booleans as `-flag` or `-flag=false`, repeatable
 /// `-node` and `-file`. Only flags given on the command line are set; defaults and the config file are merged later

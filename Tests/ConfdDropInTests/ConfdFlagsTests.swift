@@ -1,6 +1,7 @@
+import Core
 import Testing
 
-@testable import Core
+@testable import ConfdDropIn
 
 @Suite struct ConfdFlagsTests {
     @Test func singleAndDoubleDashAndBothValueForms() throws {
