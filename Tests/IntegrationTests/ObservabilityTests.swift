@@ -189,6 +189,7 @@ import Testing
         let lines = output.split(separator: "\n")
         #expect(lines.count >= 4, "\(output)")
         var resources: Set<String> = []
+        var codes: [String] = []
         for line in lines {
             let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object != nil, "not a JSON object: \(line)")
@@ -197,8 +198,11 @@ import Testing
                 #expect(object.keys.contains(field), "\(field) missing in \(line)")
             }
             if let resource = object["resource"] as? String { resources.insert(resource) }
+            if let code = object["code"] as? String { codes.append(code) }
         }
         #expect(resources == ["app.toml"], "\(output)")
+        // The failed apply carries its code, for a log pipeline to branch on.
+        #expect(codes == ["check-failed"], "\(output)")
         #expect(output.contains(#""level":"error""#))
     }
 

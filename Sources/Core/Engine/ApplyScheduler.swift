@@ -132,7 +132,9 @@ final class ApplyScheduler: Service, Sendable {
             logger.warning("Noop mode enabled. \(record.dest) will not be modified", metadata: fields)
         default:
             let message = record.error ?? record.result.description
-            logger.error("\(plan.name): \(message)", metadata: fields)
+            var failure = fields
+            failure["code"] = record.result.errorCode.map { "\($0)" }
+            logger.error("\(plan.name): \(message)", metadata: failure)
             // What the failing check or reload printed says why ("exit status 1" does not); confd logs it too.
             if !record.output.isEmpty {
                 logger.error(

@@ -12,10 +12,10 @@ enum LiveFile {
         var info = stat()
         if stat(path, &info) != 0 {
             if errno == ENOENT { return nil }
-            throw FileError(path: path, action: "stat", code: errno)
+            throw FileError(path: path, action: "stat", errorNumber: errno)
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: path, action: "read", code: errno) }
+        guard descriptor >= 0 else { throw FileError(path: path, action: "read", errorNumber: errno) }
         defer { close(descriptor) }
         // One byte more than the size, so the read that finds the end needs no second, bigger buffer (growing it
         // copied the whole file once per apply).
@@ -28,7 +28,7 @@ enum LiveFile {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw FileError(path: path, action: "read", code: errno)
+                throw FileError(path: path, action: "read", errorNumber: errno)
             }
             if count == 0 { break }
             filled += count
@@ -53,9 +53,9 @@ enum LiveFile {
         guard descriptor >= 0 else {
             let code = errno
             if code == ENOENT {
-                throw FileError(path: directory, action: "use the dest directory", code: code)
+                throw FileError(path: directory, action: "use the dest directory", errorNumber: code)
             }
-            throw FileError(path: path, action: "create the stage file", code: code)
+            throw FileError(path: path, action: "create the stage file", errorNumber: code)
         }
         do {
             defer { close(descriptor) }
@@ -66,20 +66,20 @@ enum LiveFile {
                 }
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw FileError(path: path, action: "write the stage file", code: errno)
+                    throw FileError(path: path, action: "write the stage file", errorNumber: errno)
                 }
                 written += count
             }
             // Owner and mode before the fsync, so that one fsync makes them durable with the bytes: set after it,
             // a crash could leave the new file live with the stage file's 0600.
             guard fchown(descriptor, state.uid, state.gid) == 0 || (geteuid() != 0 && state.uid == geteuid()) else {
-                throw FileError(path: path, action: "set the owner \(state.uid):\(state.gid) of", code: errno)
+                throw FileError(path: path, action: "set the owner \(state.uid):\(state.gid) of", errorNumber: errno)
             }
             guard fchmod(descriptor, mode_t(state.mode)) == 0 else {
-                throw FileError(path: path, action: "set the mode of", code: errno)
+                throw FileError(path: path, action: "set the mode of", errorNumber: errno)
             }
             guard fsync(descriptor) == 0 else {
-                throw FileError(path: path, action: "fsync the stage file", code: errno)
+                throw FileError(path: path, action: "fsync the stage file", errorNumber: errno)
             }
         } catch {
             unlink(path)
@@ -91,7 +91,7 @@ enum LiveFile {
     /// Renames `stage` over `dest` and fsyncs the directory so the swap itself survives a crash.
     static func swap(stage: String, into dest: String) throws {
         guard rename(stage, dest) == 0 else {
-            throw FileError(path: dest, action: "rename the stage file onto", code: errno)
+            throw FileError(path: dest, action: "rename the stage file onto", errorNumber: errno)
         }
         syncDirectory(of: dest)
     }
@@ -127,9 +127,10 @@ enum LiveFile {
 public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var action: String
-    public var code: Int32
+    /// The system's `errno`.
+    public var errorNumber: Int32
 
     public var description: String {
-        "cannot \(action) \(path): \(String(cString: strerror(code)))"
+        "cannot \(action) \(path): \(String(cString: strerror(errorNumber)))"
     }
 }

@@ -1,0 +1,3 @@
+import Core
+
+extension ConfdFlagError: SwitchboardError { public var code: ErrorCode { .invalidFlag } }
