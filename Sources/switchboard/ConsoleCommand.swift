@@ -54,7 +54,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         var probeRun: (@Sendable () async throws -> ProbeReport)?
         if let url = probe {
             probeRun = {
-                let registered = Array(try await keyValueStore.snapshot(prefixes: [prefix]).pairs.values)
+                let registered = try await keyValueStore.snapshot(prefixes: [prefix]).pairs.values.map(\.lossyText)
                 return try await Prober(url: url, requests: 100, concurrency: 4).run(registered: registered)
             }
         }

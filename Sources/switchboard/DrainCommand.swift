@@ -47,10 +47,10 @@ enum GracefulLeave {
                     registration.cancel()
                     await registration.value
                     // The revoke is best effort (the store may have been briefly unreachable): make sure.
-                    if let left = try await store.list(prefix: key).first(where: { $0.key == key }),
-                        "\(left.value)" == address
+                    if let left = try await store.list(prefix: key).first(where: { $0.key == GoString(key) }),
+                        left.value == GoString(address)
                     {
-                        try await store.delete(key)
+                        try await store.delete(GoString(key))
                     }
                     return nil
                 }, finishInFlight: finishInFlight)
@@ -87,14 +87,14 @@ struct DrainCommand: AsyncParsableCommand {
     func run() async throws {
         let writable = try CLIStore.open(store)
         let key = self.key
-        guard let entry = try await writable.list(prefix: key).first(where: { $0.key == key }) else {
+        guard let entry = try await writable.list(prefix: key).first(where: { $0.key == GoString(key) }) else {
             FileHandle.standardError.write(Data("drain: \(key) is not registered in \(writable.displayName)\n".utf8))
             throw ExitCode(1)
         }
-        let address = "\(entry.value)"
+        let address = entry.value.description
         print("draining \(key) = \(address) in \(writable.displayName)")
         let steps = await options.drain(key: key).run(deregister: {
-            try await writable.delete(key)
+            try await writable.delete(GoString(key))
             return nil
         })
         if steps.first?.completed == false {

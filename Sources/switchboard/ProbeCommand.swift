@@ -47,7 +47,7 @@ struct ProbeCommand: AsyncParsableCommand {
         if store != nil {
             let opened = try CLIStore.open(store)
             let prefix = self.prefix
-            registry = { try await opened.list(prefix: prefix).map(\.value) }
+            registry = { try await opened.list(prefix: prefix).map(\.value.lossyText) }
         }
         let prober =
             if let duration, let parsed = Self.parseDuration(duration) {

@@ -56,7 +56,7 @@ struct DeregisterCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let writable = try CLIStore.open(store)
-        try await writable.delete(key)
+        try await writable.delete(GoString(key))
         print("deregistered \(key) from \(writable.displayName)")
     }
 }
@@ -68,7 +68,11 @@ struct BackendsCommand: AsyncParsableCommand {
 
     @Argument(help: "Key prefix.") var prefix: String = "/test/"
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
-    @Flag(help: "One JSON array of {key, address, ttl}.") var json = false
+    @Flag(
+        help: """
+            One JSON array of {key, address, ttl, key_base64, value_base64}: key and address as text (a byte that \
+            is not UTF-8 as U+FFFD), the _base64 fields as the exact bytes.
+            """) var json = false
 
     @OptionGroup var logging: LogOptions
 
@@ -77,21 +81,27 @@ struct BackendsCommand: AsyncParsableCommand {
         let entries = try await CLIStore.open(store).list(prefix: prefix)
         if json {
             let objects: [[String: Any]] = entries.map { entry in
-                ["key": entry.key, "address": entry.value, "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull()]
+                [
+                    "key": entry.key.lossyText, "address": entry.value.lossyText,
+                    "key_base64": entry.key.base64, "value_base64": entry.value.base64,
+                    "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull(),
+                ]
             }
             let data = try JSONSerialization.data(
                 withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        let width = max(3, entries.map(\.key.count).max() ?? 0)
-        let addressWidth = max(7, entries.map(\.value.count).max() ?? 0)
+        // Escaped (`caf\xe9`, `cafe\u{301}`): two keys that differ only in bytes a terminal hides stay two rows.
+        let rows = entries.map { (key: $0.key.description, value: $0.value.description, ttl: $0.ttlRemaining) }
+        let width = max(3, rows.map(\.key.count).max() ?? 0)
+        let addressWidth = max(7, rows.map(\.value.count).max() ?? 0)
         func pad(_ text: String, _ count: Int) -> String {
             text + String(repeating: " ", count: max(0, count - text.count))
         }
         print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  TTL")
-        for entry in entries {
-            let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
+        for entry in rows {
+            let ttl = entry.ttl.map { "\($0)s" } ?? "-"
             print(pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + ttl)
         }
     }

@@ -8,9 +8,9 @@ import Testing
 @Suite struct GoRecordedTests {
     struct Recorded: Sendable, CustomTestStringConvertible {
         let template: String
-        let store: [String: String]
+        let store: [GoString: GoString]
         let go: String?
-        init(_ template: String, _ store: [String: String] = [:], go: String?) {
+        init(_ template: String, _ store: [GoString: GoString] = [:], go: String?) {
             self.template = template
             self.store = store
             self.go = go
@@ -26,8 +26,8 @@ import Testing
         return String(decoding: output, as: UTF8.self)
     }
 
-    static let json = #"{"a":null,"b":[1,null,"x"],"n":1000000,"o":{"k":null}}"#
-    static let array = #"[null,1,"two",{"k":null}]"#
+    static let json: GoString = #"{"a":null,"b":[1,null,"x"],"n":1000000,"o":{"k":null}}"#
+    static let array: GoString = #"[null,1,"two",{"k":null}]"#
 
     static let cases: [Recorded] = [
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.

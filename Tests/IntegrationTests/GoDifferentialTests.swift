@@ -12,9 +12,9 @@ enum DiffOutcome: Equatable {
 /// test: when the API moves from `String` to bytes, this function is the one to adapt (and `DiffGenerator`'s
 /// `byteModelCases` switch can then be turned on).
 func renderWithSwitchboard(_ diffCase: DiffCase) -> DiffOutcome {
-    var pairs: [String: String] = [:]
+    var pairs: [GoString: GoString] = [:]
     for (key, value) in zip(diffCase.keys, diffCase.values) {
-        pairs[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+        pairs[GoString(key)] = GoString(value)
     }
     do {
         let template = try Template(source: String(decoding: diffCase.template, as: UTF8.self), name: "t.tmpl")

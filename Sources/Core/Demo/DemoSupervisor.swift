@@ -100,7 +100,7 @@ public actor DemoSupervisor: Service {
         let configuration = EngineConfiguration(
             resources: plans, mode: .watch, backendPrefix: "/test/",
             probe: {
-                let registered = try await store.list(prefix: "/test/").map(\.value)
+                let registered = try await store.list(prefix: "/test/").map(\.value.lossyText)
                 return try await Prober(url: probeURL, requests: 100, concurrency: 4).run(registered: registered)
             },
             onApply: { outcome in
@@ -127,7 +127,7 @@ public actor DemoSupervisor: Service {
     private func waitUntilRegistered(_ keys: Set<String>, in store: FileStore) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
-            let present = Set(try await store.list(prefix: "/test/").map(\.key))
+            let present = Set(try await store.list(prefix: "/test/").map(\.key.lossyText))
             if keys.isSubset(of: present) { return }
             guard ContinuousClock.now < deadline else {
                 throw DemoError(

@@ -58,7 +58,7 @@ public final class EtcdStore: WritableKeyValueStore {
     /// Every key under `prefixes` (from `EtcdBytes.prefixes`), at one revision.
     func snapshot(of prefixes: [[UInt8]]) async throws -> StoreSnapshot {
         var revision: Int64? = nil
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         for prefix in prefixes {
             let kvs = try await range(prefix: prefix, revision: &revision)
             pairs.reserveCapacity(pairs.count + kvs.count)
@@ -106,19 +106,19 @@ public final class EtcdStore: WritableKeyValueStore {
 
     // MARK: Writing
 
-    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         var request = EtcdPB_PutRequest()
-        request.key = Data(EtcdBytes.bytes(key))
-        request.value = Data(EtcdBytes.bytes(value))
+        request.key = Data(key.bytes)
+        request.value = Data(value.bytes)
         request.lease = lease?.rawValue ?? 0
         _ = try await call("put") { member, metadata, options in
             try await member.kv.put(request, metadata: metadata, options: options)
         }
     }
 
-    public func delete(_ key: String) async throws {
+    public func delete(_ key: GoString) async throws {
         var request = EtcdPB_DeleteRangeRequest()
-        request.key = Data(EtcdBytes.bytes(key))
+        request.key = Data(key.bytes)
         _ = try await call("delete") { member, metadata, options in
             try await member.kv.deleteRange(request, metadata: metadata, options: options)
         }
@@ -135,10 +135,11 @@ public final class EtcdStore: WritableKeyValueStore {
     }
 }
 
-/// The one place where etcd's bytes become the store protocol's keys and values, and back.
+/// The one place where etcd's bytes become the store protocol's keys and values, and back: kept as they are, any
+/// bytes (etcd does not care about UTF-8 or normalization, and neither does confd).
 enum EtcdBytes {
-    static func key(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
-    static func value(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func key(_ bytes: Data) -> GoString { GoString([UInt8](bytes)) }
+    static func value(_ bytes: Data) -> GoString { GoString([UInt8](bytes)) }
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     /// The prefixes to read or watch, as bytes: none means every key, and a prefix inside another is dropped (its

@@ -70,7 +70,7 @@ final class FileWatcher: @unchecked Sendable {
         return Array(Set(directories))
     }
 
-    private func read() throws -> [String: String] {
+    private func read() throws -> [GoString: GoString] {
         FileStore.filter(try FileStore.readAll(paths: paths, filter: filter), prefixes)
     }
 
@@ -92,7 +92,7 @@ final class FileWatcher: @unchecked Sendable {
         let singleFile = paths.count == 1 ? paths[0] : nil
 
         var revision: Int64 = 0
-        var current: [String: String] = [:]
+        var current: [GoString: GoString] = [:]
         var healthy = true
         func refresh() {
             do {

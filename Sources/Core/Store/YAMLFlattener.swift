@@ -22,27 +22,41 @@ public enum YAMLFlattener {
     /// - Parameter file: the name used in errors.
     /// - Throws: `YAMLError` naming `file:line:col` for malformed YAML, a top level that is not a mapping, or a
     ///   mapping key that is not a string (confd crashes on those).
-    public static func flatten(_ text: String, file: String, into pairs: inout [String: String]) throws {
-        try flatten(text, file: file, into: &pairs, maximumExpansion: maximumExpansion)
+    public static func flatten(_ text: String, file: String, into pairs: inout [GoString: GoString]) throws {
+        try flatten(Array(text.utf8), file: file, into: &pairs, maximumExpansion: maximumExpansion)
+    }
+
+    /// Flattens the bytes of a YAML file. They must be UTF-8, as YAML (and go-yaml, so confd) requires: a file
+    /// that is not is refused, naming the line of the first byte that is not; escapes such as `"\xe9"` decode as
+    /// YAML says (to the character U+00E9, in UTF-8).
+    public static func flatten(_ bytes: [UInt8], file: String, into pairs: inout [GoString: GoString]) throws {
+        try flatten(bytes, file: file, into: &pairs, maximumExpansion: maximumExpansion)
     }
 
     static func flatten(
-        _ text: String, file: String, into pairs: inout [String: String], maximumExpansion: Int
+        _ text: String, file: String, into pairs: inout [GoString: GoString], maximumExpansion: Int
     ) throws {
-        var text = text
+        try flatten(Array(text.utf8), file: file, into: &pairs, maximumExpansion: maximumExpansion)
+    }
+
+    static func flatten(
+        _ bytes: [UInt8], file: String, into pairs: inout [GoString: GoString], maximumExpansion: Int
+    ) throws {
         let items: [YAMLItem]
         do {
-            items = try text.withUTF8 { try YAMLEventReader.items(of: $0) }
+            items = try bytes.withUnsafeBufferPointer { try YAMLEventReader.items(of: $0) }
         } catch let deep as YAMLEventReader.TooDeep {
             throw YAMLError(
                 file: file, line: deep.line, column: deep.column,
                 message: "nested deeper than \(maximumDepth) levels")
         } catch let problem as YAMLEventReader.Problem {
-            // libyaml refused the text: let Yams say why, in the words and positions it always used.
-            do {
-                _ = try Yams.compose(yaml: text)
-            } catch let error as YamlError {
-                throw YAMLError.from(error, file: file)
+            if !problem.notUTF8 {
+                // libyaml refused the text: let Yams say why, in the words and positions it always used.
+                do {
+                    _ = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
+                } catch let error as YamlError {
+                    throw YAMLError.from(error, file: file)
+                }
             }
             throw YAMLError(file: file, line: problem.line, column: problem.column, message: problem.message)
         }

@@ -281,32 +281,33 @@ struct FunctionContext {
 
         case .exists:
             try arity(function, args, 1)
-            return .bool(view.value(for: try string(args[0])) != nil)
+            return .bool(view.value(for: GoString(try string(args[0]))) != nil)
         case .get:
             try arity(function, args, 1)
             let key = try string(args[0])
-            guard let value = view.value(for: key) else { throw EvalError("key does not exist: \(key)") }
-            return .pair(key: key, value: value)
+            guard let value = view.value(for: GoString(key)) else { throw EvalError("key does not exist: \(key)") }
+            return .pair(key: key, value: value.lossyText)
         case .gets:
             try arity(function, args, 1)
-            let matches = try view.matching(try string(args[0]))
-            return .list(matches.map { .pair(key: $0.key, value: $0.value) }, .pairs)
+            let matches = try view.matching(GoString(try string(args[0])))
+            return .list(matches.map { .pair(key: $0.key.lossyText, value: $0.value.lossyText) }, .pairs)
         case .getv:
             try atLeast(function, args, 1)
             let key = try string(args[0])
             let defaults = try args.dropFirst().map(string)
-            if let value = view.value(for: key) { return .string(value) }
+            if let value = view.value(for: GoString(key)) { return .string(value.lossyText) }
             if let fallback = defaults.first { return .string(fallback) }
             throw EvalError("key does not exist: \(key)")
         case .getvs:
             try arity(function, args, 1)
-            return .list(try view.sortedMatchingValues(try string(args[0])), .strings)
+            return .list(
+                try view.sortedMatchingValues(GoString(try string(args[0]))).map { .string($0.lossyText) }, .strings)
         case .ls:
             try arity(function, args, 1)
-            return Self.stringList(view.list(try string(args[0])))
+            return Self.stringList(view.list(GoString(try string(args[0]))).map(\.lossyText))
         case .lsdir:
             try arity(function, args, 1)
-            return Self.stringList(view.listDirectories(try string(args[0])))
+            return Self.stringList(view.listDirectories(GoString(try string(args[0]))).map(\.lossyText))
         }
     }
 }

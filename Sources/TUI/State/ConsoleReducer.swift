@@ -40,7 +40,7 @@ extension ConsoleState {
             return []
         case .confirmRemove(let key):
             overlay = nil
-            message = StatusMessage("removing \(key)…")
+            message = StatusMessage("removing \(key.description)…")
             return [.perform(.change(.remove(key: key)))]
         case .renderNow:
             message = StatusMessage("rendering…")
