@@ -95,6 +95,57 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
 
     public static func + (a: GoString, b: GoString) -> GoString { GoString(a.bytes + b.bytes) }
 
+    public static func += (a: inout GoString, b: GoString) { a.bytes += b.bytes }
+
+    /// `count` copies of `string`.
+    public init(repeating string: GoString, count: Int) {
+        bytes = []
+        bytes.reserveCapacity(string.count * max(0, count))
+        for _ in 0..<max(0, count) { bytes += string.bytes }
+    }
+
+    /// How many runes Go counts in the bytes (`utf8.RuneCountInString`: a byte that is not UTF-8 is one).
+    public var runeCount: Int {
+        var count = 0
+        var index = 0
+        while index < bytes.count {
+            index += bytes[index] < 0x80 ? 1 : GoString.decodeRune(bytes, at: index).1
+            count += 1
+        }
+        return count
+    }
+
+    /// Go's `for _, r := range s`: each rune with its byte offset, a byte that is not UTF-8 as U+FFFD.
+    public var runes: [(offset: Int, rune: Unicode.Scalar, width: Int)] {
+        var result: [(offset: Int, rune: Unicode.Scalar, width: Int)] = []
+        var index = 0
+        while index < bytes.count {
+            let (scalar, width) = GoString.decodeRune(bytes, at: index)
+            result.append((index, scalar ?? "\u{FFFD}", width))
+            index += width
+        }
+        return result
+    }
+
+    /// Appends `scalar` in UTF-8.
+    public mutating func append(_ scalar: Unicode.Scalar) { GoString.appendUTF8(scalar, to: &bytes) }
+
+    static func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+        let value = scalar.value
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+        } else if value < 0x800 {
+            bytes += [UInt8(0xC0 | value >> 6), UInt8(0x80 | value & 0x3F)]
+        } else if value < 0x10000 {
+            bytes += [UInt8(0xE0 | value >> 12), UInt8(0x80 | value >> 6 & 0x3F), UInt8(0x80 | value & 0x3F)]
+        } else {
+            bytes += [
+                UInt8(0xF0 | value >> 18), UInt8(0x80 | value >> 12 & 0x3F), UInt8(0x80 | value >> 6 & 0x3F),
+                UInt8(0x80 | value & 0x3F),
+            ]
+        }
+    }
+
     /// The bytes in standard base64 (`key_base64` in JSON, where the text alone could not carry them).
     public var base64: String { Data(bytes).base64EncodedString() }
 
@@ -189,5 +240,18 @@ extension String: GoBytes {
     @inline(__always)
     func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try withUTF8Bytes(body)
+    }
+}
+
+extension Array where Element == GoString {
+    /// The strings one after another with `separator` between them (Go's `strings.Join`).
+    public func joined(separator: GoString) -> GoString {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(reduce(0) { $0 + $1.count } + Swift.max(0, count - 1) * separator.count)
+        for (index, element) in enumerated() {
+            if index > 0 { bytes += separator.bytes }
+            bytes += element.bytes
+        }
+        return GoString(bytes)
     }
 }
