@@ -5,10 +5,11 @@ import Testing
 
 /// Keys that differ only in Unicode normalization (`/test/café` precomposed, `caf\xc3\xa9`, and decomposed,
 /// `cafe\xcc\x81`) are two keys to etcd and to confd: through a real etcd and the file store, `switchboard run`
-/// renders each with its own value and `switchboard backends --json` lists both.
+/// renders each with its own value and `switchboard backends --json` lists both; a Latin-1 value stays its bytes.
 @Suite(.serialized) struct ByteKeysIntegrationTests {
     static let composed = GoString([UInt8]("/test/caf".utf8) + [0xC3, 0xA9])
     static let decomposed = GoString([UInt8]("/test/cafe".utf8) + [0xCC, 0x81])
+    static let latin1 = GoString([UInt8]("caf".utf8) + [0xE9])
 
     /// A confd tree that prints every key under /test with its value; returns its root.
     static func tree() throws -> String {
@@ -47,8 +48,10 @@ import Testing
         let store = EtcdStore(endpoints: [etcd.endpoint])
         try await store.put(Self.composed, "10.0.0.1:80", lease: nil)
         try await store.put(Self.decomposed, "10.0.0.2:80", lease: nil)
+        try await store.put("/test/latin", Self.latin1, lease: nil)
         let snapshot = try await store.snapshot(prefixes: ["/test/"])
-        #expect(snapshot.pairs.count == 2)
+        #expect(snapshot.pairs.count == 3)
+        #expect(snapshot.pairs["/test/latin"] == Self.latin1)
         #expect(snapshot.pairs[Self.composed] == "10.0.0.1:80")
         #expect(snapshot.pairs[Self.decomposed] == "10.0.0.2:80")
 
@@ -58,15 +61,18 @@ import Testing
             "run", "-onetime", "-backend", "etcdv3", "-node", etcd.endpoint, "-confdir", root,
         ])
         #expect(status == 0, "\(output)")
+        // The Latin-1 value is written byte for byte, as confd writes it.
         #expect(
             Self.rendered(root)
-                == Self.expected([(Self.composed, "10.0.0.1:80"), (Self.decomposed, "10.0.0.2:80")]))
+                == Self.expected([
+                    (Self.composed, "10.0.0.1:80"), (Self.decomposed, "10.0.0.2:80"), ("/test/latin", Self.latin1),
+                ]))
 
         let (listed, json) = try RunCommandTests.run([
             "backends", "/test/", "--store", "etcd://" + etcd.endpoint.dropFirst("http://".count), "--json",
         ])
         #expect(listed == 0, "\(json)")
-        #expect(try Self.listedKeys(json) == [Self.composed, Self.decomposed].sorted())
+        #expect(try Self.listedKeys(json) == [Self.composed, Self.decomposed, "/test/latin"].sorted())
     }
 
     @Test func fileStoreKeysDifferingOnlyInNormalizationStayTwoKeys() throws {
