@@ -67,7 +67,7 @@ public actor FileStore: WritableKeyValueStore {
                 if !FileManager.default.fileExists(atPath: file) { continue }
                 throw FileStoreError("\(file): cannot be read (\(String(cString: strerror(errno))))")
             }
-            try YAMLFlattener.flatten([UInt8](data), file: file, into: &pairs)
+            try YAMLFlattener.flatten(data, file: file, into: &pairs)
             let leases = LeaseTable.read(for: file)
             for key in leases.expiredKeys(now: now) { pairs[key] = nil }
         }

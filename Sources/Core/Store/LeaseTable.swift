@@ -101,7 +101,7 @@ enum StoreFileTransaction {
 
         var pairs: [GoString: GoString] = [:]
         if let data = FileManager.default.contents(atPath: file) {
-            try YAMLFlattener.flatten([UInt8](data), file: file, into: &pairs)
+            try YAMLFlattener.flatten(data, file: file, into: &pairs)
         }
         var leases = LeaseTable.read(for: file)
         let originalPairs = pairs

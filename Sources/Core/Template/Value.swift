@@ -20,9 +20,10 @@ enum Value: Sendable {
     /// confd's `memkv.KVPair`.
     case pair(key: GoString, value: GoString)
     /// `time.Time`, from `datetime`.
-    case time(GoTime)
+    /// Boxed, as `srv` is: a list of 100,000 strings then costs 24 bytes a value, not 48.
+    indirect case time(GoTime)
     /// A `*net.SRV`, from `lookupSRV`.
-    case srv(target: String, port: Int64, priority: Int64, weight: Int64)
+    indirect case srv(target: String, port: Int64, priority: Int64, weight: Int64)
 
     enum ListKind: Sendable, Equatable {
         /// `pairs` is `memkv.KVPairs` (from `gets`); `pairSlice` is `[]memkv.KVPair` (from `sortKVByLength`), which
