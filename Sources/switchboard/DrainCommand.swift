@@ -35,7 +35,7 @@ struct DrainOptions: ParsableArguments {
 
     /// Removes `key`; returns the revision from which on it is absent when the store can say.
     static func remove(_ key: String, from store: any WritableKeyValueStore) async throws -> Int64? {
-        try await AppliedBarrier.remove(key, from: store)
+        try await AppliedBarrier.remove(GoString(key), from: store)
     }
 }
 
@@ -54,8 +54,8 @@ enum GracefulLeave {
                     // The key goes first, at a revision the engines' acknowledgements are compared with (unless
                     // another process has taken it over meanwhile).
                     var revision: Int64?
-                    if let entry = try? await store.list(prefix: key).first(where: { $0.key == key }),
-                        "\(entry.value)" == address
+                    if let entry = try? await store.list(prefix: key).first(where: { $0.key == GoString(key) }),
+                        entry.value == GoString(address)
                     {
                         revision = try? await DrainOptions.remove(key, from: store)
                     }
@@ -64,8 +64,8 @@ enum GracefulLeave {
                     await registration.value
                     // The removal and the revoke are best effort (the store may have been briefly unreachable):
                     // make sure.
-                    if let left = try await store.list(prefix: key).first(where: { $0.key == key }),
-                        "\(left.value)" == address
+                    if let left = try await store.list(prefix: key).first(where: { $0.key == GoString(key) }),
+                        left.value == GoString(address)
                     {
                         revision = try await DrainOptions.remove(key, from: store)
                     }
@@ -106,11 +106,11 @@ struct DrainCommand: AsyncParsableCommand {
     func run() async throws {
         let writable = try CLIStore.open(store)
         let key = self.key
-        guard let entry = try await writable.list(prefix: key).first(where: { $0.key == key }) else {
+        guard let entry = try await writable.list(prefix: key).first(where: { $0.key == GoString(key) }) else {
             FileHandle.standardError.write(Data("drain: \(key) is not registered in \(writable.displayName)\n".utf8))
             throw ExitCode(1)
         }
-        let address = "\(entry.value)"
+        let address = entry.value.description
         print("draining \(key) = \(address) in \(writable.displayName)")
         let steps = await options.drain(key: key, store: writable).run(deregister: {
             try await DrainOptions.remove(key, from: writable)

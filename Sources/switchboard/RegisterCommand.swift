@@ -57,7 +57,7 @@ struct DeregisterCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let writable = try CLIStore.open(store)
-        try await writable.delete(key)
+        try await writable.delete(GoString(key))
         print("deregistered \(key) from \(writable.displayName)")
     }
 }
@@ -76,7 +76,11 @@ struct BackendsCommand: AsyncParsableCommand {
 
     @Argument(help: "Key prefix.") var prefix: String = "/test/"
     @Option(help: "Store URL: etcd://HOST:PORT or file:PATH (default: SWITCHBOARD_STORE).") var store: String?
-    @Flag(help: "One JSON array of {key, address, ttl, engines, enginesRendering}.") var json = false
+    @Flag(
+        help: """
+            One JSON array of {key, address, ttl, engines, enginesRendering, key_base64, value_base64}: key and \
+            address as text (a byte that is not UTF-8 as U+FFFD), the _base64 fields as the exact bytes.
+            """) var json = false
 
     @OptionGroup var logging: LogOptions
 
@@ -88,12 +92,15 @@ struct BackendsCommand: AsyncParsableCommand {
             try await writable.list(prefix: AppliedAcknowledgement.prefix))
         let modified = try await (writable as? any RevisionedStore)?.modifiedRevisions(prefix: prefix) ?? [:]
         let routing = entries.map { entry in
-            BackendRouting.of(key: entry.key, modifiedAt: modified[entry.key], acknowledgements: acknowledgements)
+            BackendRouting.of(
+                key: entry.key.lossyText, modifiedAt: modified[entry.key.lossyText], acknowledgements: acknowledgements)
         }
         if json {
             let objects: [[String: Any]] = zip(entries, routing).map { entry, routing in
                 [
-                    "key": entry.key, "address": entry.value, "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull(),
+                    "key": entry.key.lossyText, "address": entry.value.lossyText,
+                    "key_base64": entry.key.base64, "value_base64": entry.value.base64,
+                    "ttl": entry.ttlRemaining.map { $0 as Any } ?? NSNull(),
                     "engines": routing.routing.map { $0 as Any } ?? NSNull(), "enginesRendering": routing.rendering,
                 ]
             }
@@ -102,14 +109,16 @@ struct BackendsCommand: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        let width = max(3, entries.map(\.key.count).max() ?? 0)
-        let addressWidth = max(7, entries.map(\.value.count).max() ?? 0)
+        // Escaped (`caf\xe9`, `cafe\u{301}`): two keys that differ only in bytes a terminal hides stay two rows.
+        let rows = entries.map { (key: $0.key.description, value: $0.value.description, ttl: $0.ttlRemaining) }
+        let width = max(3, rows.map(\.key.count).max() ?? 0)
+        let addressWidth = max(7, rows.map(\.value.count).max() ?? 0)
         func pad(_ text: String, _ count: Int) -> String {
             text + String(repeating: " ", count: max(0, count - text.count))
         }
         print(pad("KEY", width) + "  " + pad("ADDRESS", addressWidth) + "  " + pad("TTL", 5) + "  ENGINES")
-        for (entry, routing) in zip(entries, routing) {
-            let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
+        for (entry, routing) in zip(rows, routing) {
+            let ttl = entry.ttl.map { "\($0)s" } ?? "-"
             print(
                 pad(entry.key, width) + "  " + pad(entry.value, addressWidth) + "  " + pad(ttl, 5) + "  "
                     + routing.words)

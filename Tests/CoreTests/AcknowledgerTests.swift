@@ -92,7 +92,7 @@ import Testing
         dir.write(
             "templates/all.tmpl", "{{range ls \"/\"}}{{.}}\n{{end}}{{range gets \"/*/*\"}}{{.Key}}={{.Value}}\n{{end}}")
         let ack = AppliedBarrierTests.ack("other", 1)
-        let store = MemoryStore(["/app/a": "1", ack.key: ack.encoded])
+        let store = MemoryStore(["/app/a": "1", GoString(ack.key): GoString(ack.encoded)])
         let plan = ResourcePlan(
             name: "all.toml", templatePath: dir.file("templates/all.tmpl"), templateDisplayName: "templates/all.tmpl",
             target: ApplyTarget(name: "all.toml", dest: dir.file("all.conf")), checkCommandSource: nil,
@@ -118,7 +118,8 @@ import Testing
         #expect(dir.read("all.conf") == "app\n/app/a=1\n")
         // An acknowledgement is written (as this engine's acknowledger would), then a real change.
         try await store.put(
-            AppliedBarrierTests.ack("self", 2).key, AppliedBarrierTests.ack("self", 2).encoded, lease: nil)
+            GoString(AppliedBarrierTests.ack("self", 2).key), GoString(AppliedBarrierTests.ack("self", 2).encoded),
+            lease: nil)
         try await store.put("/app/b", "2", lease: nil)
         try await applies(2)
         #expect(dir.read("all.conf") == "app\n/app/a=1\n/app/b=2\n")

@@ -85,7 +85,7 @@ import Testing
     @Test func theBarrierWaitsUntilTheEngineAcknowledgesTheRemoval() async throws {
         let store = MemoryStore()
         let behind = Self.ack("e1", 4)
-        try await store.put(behind.key, behind.encoded, lease: nil)
+        try await store.put(GoString(behind.key), GoString(behind.encoded), lease: nil)
         let clock = ManualClock()
         let barrier = AppliedBarrier(
             store: store, fallback: FixedGrace(.seconds(3600)), pollInterval: .milliseconds(100), clock: clock.erased,
@@ -95,7 +95,7 @@ import Testing
         clock.advance(by: .milliseconds(100))
         await clock.sleepers(1)
         let caughtUp = Self.ack("e1", 5)
-        try await store.put(caughtUp.key, caughtUp.encoded, lease: nil)
+        try await store.put(GoString(caughtUp.key), GoString(caughtUp.encoded), lease: nil)
         clock.advance(by: .milliseconds(100))
         try await waiting.value
         #expect(clock.elapsed == .milliseconds(200))
@@ -105,7 +105,7 @@ import Testing
         let store = MemoryStore()
         let lease = try await store.grantLease(ttl: 60)
         let dead = Self.ack("dead", 1)
-        try await store.put(dead.key, dead.encoded, lease: lease)
+        try await store.put(GoString(dead.key), GoString(dead.encoded), lease: lease)
         let clock = ManualClock()
         let barrier = AppliedBarrier(
             store: store, fallback: FixedGrace(.seconds(3600)), clock: clock.erased, logger: Logger(label: "test"))
@@ -121,7 +121,7 @@ import Testing
         let barrier = AppliedBarrier(store: store, fallback: FixedGrace(.zero), logger: Logger(label: "test"))
         try await barrier.waitUntilRoutedAway(from: "/test/a", removedAt: 5)
         let behind = Self.ack("e1", 1)
-        try await store.put(behind.key, behind.encoded, lease: nil)
+        try await store.put(GoString(behind.key), GoString(behind.encoded), lease: nil)
         // Acknowledgements exist, but the store did not say when the key went: only the grace can be waited.
         try await barrier.waitUntilRoutedAway(from: "/test/a", removedAt: nil)
     }

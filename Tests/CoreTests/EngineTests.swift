@@ -12,7 +12,7 @@ private final class EngineFixture: Sendable {
     let clock: ManualClock
     let events = EventTape()
 
-    init(_ pairs: [String: String] = ["/test/a": "127.0.0.1:8001", "/test/b": "127.0.0.1:8002"]) {
+    init(_ pairs: [GoString: GoString] = ["/test/a": "127.0.0.1:8001", "/test/b": "127.0.0.1:8002"]) {
         // The store's leases run on the test's clock too, so a TTL read is what virtual time says it is.
         let clock = ManualClock()
         self.clock = clock
@@ -63,13 +63,13 @@ private final class EngineFixture: Sendable {
     }
 
     /// Puts `key` and returns once the engine has taken the change in.
-    func put(_ key: String, _ value: String) async throws {
+    func put(_ key: GoString, _ value: GoString) async throws {
         try await store.put(key, value, lease: nil)
         _ = await events.next("storeChanges")
     }
 
     /// Deletes `key` and returns once the engine has taken the change in.
-    func delete(_ key: String) async throws {
+    func delete(_ key: GoString) async throws {
         try await store.delete(key)
         _ = await events.next("storeChanges")
     }
@@ -488,10 +488,10 @@ private final class TestStore: WritableKeyValueStore, @unchecked Sendable {
         return stream
     }
 
-    func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+    func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         try await memory.put(key, value, lease: lease)
     }
-    func delete(_ key: String) async throws { try await memory.delete(key) }
+    func delete(_ key: GoString) async throws { try await memory.delete(key) }
     func list(prefix: String) async throws -> [KeyValue] { try await memory.list(prefix: prefix) }
     func grantLease(ttl: Int) async throws -> LeaseID { try await memory.grantLease(ttl: ttl) }
     func keepAlive(_ lease: LeaseID) async throws -> Int { try await memory.keepAlive(lease) }

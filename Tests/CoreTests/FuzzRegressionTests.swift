@@ -76,7 +76,9 @@ import Testing
     @Test func deeplyNestedJSONIsAnError() {
         let deep = String(repeating: "[", count: 100_000)
         #expect(render("{{jsonArray \"\(deep)\"}}").contains("jsonArray: exceeded max depth"))
-        let store = ["/j": String(repeating: "{\"a\":", count: 5000) + "1" + String(repeating: "}", count: 5000)]
+        let store: [GoString: GoString] = [
+            "/j": GoString(String(repeating: "{\"a\":", count: 5000) + "1" + String(repeating: "}", count: 5000))
+        ]
         #expect(render("{{json (getv \"/j\")}}", store).contains("json: exceeded max depth"))
         #expect(render("{{index (jsonArray \"[[[1]]]\") 0 0 0}}") == "1")
     }

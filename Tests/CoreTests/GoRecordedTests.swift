@@ -8,9 +8,9 @@ import Testing
 @Suite struct GoRecordedTests {
     struct Recorded: Sendable, CustomTestStringConvertible {
         let template: String
-        let store: [String: String]
+        let store: [GoString: GoString]
         let go: String?
-        init(_ template: String, _ store: [String: String] = [:], go: String?) {
+        init(_ template: String, _ store: [GoString: GoString] = [:], go: String?) {
             self.template = template
             self.store = store
             self.go = go
@@ -26,8 +26,8 @@ import Testing
         return String(decoding: output, as: UTF8.self)
     }
 
-    static let json = #"{"a":null,"b":[1,null,"x"],"n":1000000,"o":{"k":null}}"#
-    static let array = #"[null,1,"two",{"k":null}]"#
+    static let json: GoString = #"{"a":null,"b":[1,null,"x"],"n":1000000,"o":{"k":null}}"#
+    static let array: GoString = #"[null,1,"two",{"k":null}]"#
 
     static let cases: [Recorded] = [
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
@@ -42,6 +42,22 @@ import Testing
         Recorded(#"{{json (getv "/j")}}"#, ["/j": json], go: "map[a:<nil> b:[1 <nil> x] n:1e+06 o:map[k:<nil>]]"),
         Recorded(#"{{jsonArray (getv "/l")}}"#, ["/l": array], go: "[<nil> 1 two map[k:<nil>]]"),
         Recorded(#"{{print nil 1 nil}}|{{println nil}}"#, go: "<nil> 1 <nil>|<nil>\n"),
+        // A byte of a string is a uint8: printed as a number, compared with ints, refused where an int is wanted.
+        Recorded(
+            #"{{index "9" 0}}|{{printf "%T %d %c %v" (index "a" 0) (index "a" 0) (index "a" 0) (index "a" 0)}}|"#
+                + #"{{eq (index "a" 0) 97}}|{{lt 96 (index "a" 0)}}"#, go: "57|uint8 97 a 97|true|true"),
+        Recorded(#"{{add 0 (index "9" 0)}}"#, go: nil),
+        // A define or block body is a template of its own: two with content under one name are an error, an empty
+        // one gives way, and {{break}} in it is outside any range.
+        Recorded(#"{{define "a"}} {{end}}{{define "a"}}y{{end}}{{template "a"}}"#, go: "y"),
+        Recorded(#"{{define "a"}}y{{end}}{{define "a"}} {{end}}{{template "a"}}"#, go: "y"),
+        Recorded(#"{{define "a"}}x{{end}}{{define "a"}}y{{end}}"#, go: nil),
+        Recorded(#"{{range seq 1 2}}{{block "b" .}}{{break}}{{end}}{{end}}"#, go: nil),
+        // A bad verb prints its operand under the same width; %#q backquotes any printable multi-byte rune; a zero
+        // flag pads strings, booleans and nil with zeros.
+        Recorded(
+            #"{{printf "%5s" 5}}|{{printf "%#q" "a"}}|{{printf "%05s|%-05s|%05t|%06v" "a" "b" true nil}}"#,
+            go: "%!s(int=    5)|`a\u{85}`|0000a|b    |0true|0<nil>"),
         Recorded(
             #"{{html nil}}|{{js nil}}|{{urlquery nil}}"#, go: "&lt;no value&gt;|\\u003Cno value\\u003E|%3Cno+value%3E"),
         Recorded(#"{{html nil 1}}|{{html (jsonArray "[null]")}}"#, go: "&lt;no value&gt;1|[&lt;nil&gt;]"),

@@ -39,10 +39,10 @@ private final class LeaseLog: WritableKeyValueStore, @unchecked Sendable {
     func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
         AsyncThrowingStream { $0.finish() }
     }
-    func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
-        log(.put(key: key, value: value, lease: lease))
+    func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
+        log(.put(key: key.lossyText, value: value.lossyText, lease: lease))
     }
-    func delete(_ key: String) async throws {}
+    func delete(_ key: GoString) async throws {}
     func list(prefix: String) async throws -> [KeyValue] { [] }
     func grantLease(ttl: Int) async throws -> LeaseID {
         log(.grant(ttl: ttl))

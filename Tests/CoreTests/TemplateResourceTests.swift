@@ -4,6 +4,11 @@ import Testing
 @testable import Core
 
 @Suite struct TemplateResourceTests {
+    /// Text pairs as the store's bytes.
+    static func bytes(_ pairs: [String: String]) -> [GoString: GoString] {
+        Dictionary(uniqueKeysWithValues: pairs.map { (GoString($0.key), GoString($0.value)) })
+    }
+
     let dir = TempDirectory()
 
     init() {
@@ -82,7 +87,7 @@ import Testing
             var mirror: [String: String] = [:]
             for index in 0..<Int.random(in: 0...40, using: &random) { mirror[key()] = String(index) }
             // Half the time only clean absolute keys, the case where the view shares the mirror's slices.
-            if Bool.random(using: &random) { mirror = mirror.filter { SortedKeyMap.isCleanAbsolute($0.key) } }
+            if Bool.random(using: &random) { mirror = mirror.filter { SortedKeyMap.isCleanAbsolute(GoString($0.key)) } }
             // confd's loop over the store, in byte order so that of two keys renamed alike the greater one wins.
             var expected: [String: String] = [:]
             for storeKey in mirror.keys.sorted(by: GoFormat.goLess)
@@ -90,9 +95,9 @@ import Testing
                 let trimmed = storeKey.hasPrefix(prefix) ? String(storeKey.dropFirst(prefix.count)) : storeKey
                 expected[GoPath.join("/", trimmed)] = mirror[storeKey]
             }
-            let view = resource.view(of: SortedKeyMap(mirror))
-            #expect(view.dictionary == expected)
-            #expect(view.keys == expected.keys.sorted(by: GoFormat.goLess))
+            let view = resource.view(of: SortedKeyMap(Self.bytes(mirror)))
+            #expect(view.dictionary == Self.bytes(expected))
+            #expect(view.keys == expected.keys.sorted(by: GoFormat.goLess).map { GoString($0) })
         }
     }
 

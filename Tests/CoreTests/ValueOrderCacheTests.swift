@@ -7,14 +7,14 @@ import Testing
     func patchedOrdersAreExactlyTheFullSortsThroughEveryKindOfChange(seed: UInt64) {
         var random = SplitMix(state: seed)
         // Few distinct values, so equal values (ordered by key) are common.
-        func value() -> String { "10.0.0.\(Int.random(in: 1...40, using: &random)):80" }
+        func value() -> GoString { "10.0.0.\(Int.random(in: 1...40, using: &random)):80" }
         var map = SortedKeyMap()
         for number in 0..<300 { map.set(value(), for: "/test/k\(number)") }
         let cache = ValueOrderCache()
         for step in 0..<200 {
             let changes = step % 25 == 0 ? 100 : Int.random(in: 1...4, using: &random)
             for _ in 0..<changes {
-                let key = "/test/k\(Int.random(in: 0..<400, using: &random))"
+                let key: GoString = "/test/k\(Int.random(in: 0..<400, using: &random))"
                 switch Int.random(in: 0..<3, using: &random) {
                 case 0: map.remove(key)
                 default: map.set(value(), for: key)

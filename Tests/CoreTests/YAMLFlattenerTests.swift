@@ -3,8 +3,8 @@ import Testing
 @testable import Core
 
 @Suite struct YAMLFlattenerTests {
-    func flatten(_ yaml: String) throws -> [String: String] {
-        var pairs: [String: String] = [:]
+    func flatten(_ yaml: String) throws -> [GoString: GoString] {
+        var pairs: [GoString: GoString] = [:]
         try YAMLFlattener.flatten(yaml, file: "keys.yaml", into: &pairs)
         return pairs
     }
@@ -70,7 +70,7 @@ import Testing
         ("9223372036854775807", "9223372036854775807"), ("-9223372036854775808", "-9223372036854775808"),
     ])
     func scalarsPrintAsGoPrintsTheDecodedValue(yaml: String, expected: String) throws {
-        #expect(try flatten("k: \(yaml)") == ["/k": expected])
+        #expect(try flatten("k: \(yaml)") == ["/k": GoString(expected)])
     }
 
     @Test(arguments: ["~", "null", "Null", "NULL", ""])
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func laterFilesOverrideEarlierKeys() throws {
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         try YAMLFlattener.flatten("a: 1\nb: 2", file: "one.yaml", into: &pairs)
         try YAMLFlattener.flatten("a: 3", file: "two.yaml", into: &pairs)
         #expect(pairs == ["/a": "3", "/b": "2"])
@@ -160,7 +160,7 @@ import Testing
             laughs += "a\(level): &a\(level) [" + Array(repeating: previous, count: 10).joined(separator: ", ") + "]\n"
         }
         // A small budget keeps the debug build quick; the default (a million) is only larger.
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         let expansion = #expect(throws: YAMLError.self) {
             try YAMLFlattener.flatten(laughs, file: "keys.yaml", into: &pairs, maximumExpansion: 5000)
         }

@@ -99,8 +99,8 @@ import Testing
         let leaving = try await HelloServer.start(host: "127.0.0.1", port: 0)
         let staying = try await HelloServer.start(host: "127.0.0.1", port: 0)
         let store = try rig.etcd.store()
-        try await store.put("/test/leaving", leaving.address, lease: nil)
-        try await store.put("/test/staying", staying.address, lease: nil)
+        try await store.put("/test/leaving", GoString(leaving.address), lease: nil)
+        try await store.put("/test/staying", GoString(staying.address), lease: nil)
         // Read before any engine writes an acknowledgement (which moves etcd's revision, not the engines' views).
         let written = try await Self.revision(store)
         let log = rig.tree.root + "/engine.log"

@@ -109,10 +109,14 @@ import Testing
                     due = (try? Data(contentsOf: URL(fileURLWithPath: dest))) != before
                 }
                 if due || elapsed > 30 {
-                    if mode != 0 { usleep(UInt32.random(in: 0...30_000, using: &generator)) }
+                    if mode != 0 {
+                        try await Task.sleep(for: .microseconds(Int.random(in: 0...30_000, using: &generator)))
+                    }
                     break
                 }
-                usleep(mode == 1 ? 3_000 : 15_000)
+                // Task.sleep, not usleep: this loop runs for seconds, and a blocked cooperative thread stalls the
+                // tests running beside it.
+                try await Task.sleep(for: .microseconds(mode == 1 ? 3_000 : 15_000))
             }
             #expect(
                 process.isRunning, "iteration \(iteration): the run ended by itself: \(tree.logText().suffix(2000))")

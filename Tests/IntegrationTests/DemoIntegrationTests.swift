@@ -39,14 +39,32 @@ import Testing
         return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
     }
 
-    /// Polls `condition` every 0.2 s for up to `seconds`; sleeps without holding a cooperative thread.
-    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
+    /// Polls `condition` every 0.2 s for up to `seconds`. The condition runs on a thread of its own (conditions
+    /// run processes and read files) and the wait between polls is a `Task.sleep`, so no cooperative thread is held.
+    static func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        try await withoutActuallyEscaping(condition) { condition in
+            // Safe: the condition runs on one thread at a time while this task waits for it.
+            let poll = UncheckedSendable(condition)
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try await offPool({ try poll.value() }) { return true }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            return try await offPool { try poll.value() }
         }
-        return try condition()
+    }
+
+    /// `eventually` for a condition that cannot throw.
+    static func eventually(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
+        await withoutActuallyEscaping(condition) { condition in
+            let poll = UncheckedSendable(condition)
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if await offPool({ poll.value() }) { return true }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            return await offPool { poll.value() }
+        }
     }
 
     @Test func demoEndToEnd() async throws {

@@ -83,7 +83,9 @@ final class EtcdProcess: @unchecked Sendable {
 
     /// A store on this member alone (with the client certificate of `tls`).
     func store() throws -> EtcdStore {
-        EtcdStore(endpoints: [endpoint], tls: try tls?.clientFiles.configuration())
+        // The test's own client shares its process with every other test running in parallel: a generous deadline, so
+        // a busy moment is not taken for an unreachable member (the engines under test run in their own processes).
+        EtcdStore(endpoints: [endpoint], tls: try tls?.clientFiles.configuration(), callTimeout: .seconds(30))
     }
 
     func waitReady() async throws {

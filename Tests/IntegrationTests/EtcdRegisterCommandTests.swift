@@ -17,7 +17,7 @@ import Testing
         try await etcd.start()
         defer { etcd.stop() }
         let store = EtcdStore(endpoints: [etcd.endpoint])
-        func registered() async throws -> String? {
+        func registered() async throws -> GoString? {
             try await store.snapshot(prefixes: ["/test/"]).pairs["/test/a"]
         }
         func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {

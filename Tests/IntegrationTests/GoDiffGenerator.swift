@@ -33,8 +33,7 @@ struct DiffRandom {
 /// Case `index` of seed `seed` depends on nothing else, so one case can be regenerated from the two numbers.
 struct DiffGenerator {
     /// Cases whose store or template holds bytes that are not UTF-8, or keys that differ only in Unicode
-    /// normalization. Switchboard's engine passes through Swift `String` until the byte model lands, so these
-    /// cannot pass before it: the lead turns this on after merging it (or `DIFFTEST_BYTES=1` for one run).
+    /// normalization (on in CI; `DIFFTEST_BYTES=0` leaves them out).
     let byteModelCases: Bool
 
     private var random = DiffRandom(seed: 0)

@@ -7,17 +7,33 @@ import Foundation
 /// that blocks one of them for seconds stalls every other test, and their real-time deadlines pass while nothing
 /// runs. Blocking calls in tests go through here so the cooperative threads stay free.
 func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
-        thread.start()
+    let handoff = Handoff(work)
+    return try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: handoff.run()) }.start()
     }
 }
 
 /// `offPool` for work that cannot throw.
 func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: work()) }
-        thread.start()
+    let handoff = Handoff(work)
+    return await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: try! handoff.run().get()) }.start()
+    }
+}
+
+/// The work of one `offPool` call. It lets go of the work before the caller resumes: the thread object keeps its
+/// block (and so this) alive a little longer, and a caller's non-escaping closure inside the work must be released
+/// by then (`withoutActuallyEscaping` checks).
+private final class Handoff<T>: @unchecked Sendable {
+    // Safe: `work` is set once here and taken once, by the one thread that runs it.
+    private var work: (() throws -> T)?
+
+    init(_ work: @escaping () throws -> T) { self.work = work }
+
+    func run() -> Result<T, Error> {
+        let work = self.work!
+        self.work = nil
+        return Result { try work() }
     }
 }
 
@@ -33,4 +49,11 @@ extension Process {
         let started = StartedProcess(process: self)
         await offPool { started.process.waitUntilExit() }
     }
+}
+
+/// A value handed to another thread while its owner waits for that thread: the caller promises that only one
+/// thread uses it at a time.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

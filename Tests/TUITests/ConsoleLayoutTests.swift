@@ -153,6 +153,21 @@ struct ConsoleLayoutTests {
         #expect(!text.contains("b1000 "))
     }
 
+    @Test func keysDifferingOnlyInNormalizationAreTwoEscapedRows() {
+        var snapshot = ConsoleFixtures.snapshot()
+        snapshot.backends = [
+            BackendEntry(key: GoString(Array("/test/cafe".utf8) + [0xCC, 0x81]), address: "127.0.0.1:8002"),
+            BackendEntry(key: GoString(Array("/test/caf".utf8) + [0xC3, 0xA9]), address: "127.0.0.1:8001"),
+            BackendEntry(
+                key: "/test/latin", address: GoString(Array("caf".utf8) + [0xE9]), isValidAddress: false),
+        ]
+        let text = render(ConsoleState(snapshot: snapshot, size: TerminalSize(width: 80, height: 24)))
+        #expect(text.contains("cafe\\u{301}"))
+        #expect(text.contains("caf\u{E9} "))
+        #expect(text.contains("caf\\xe9"))
+        assertSnapshot(text, named: "backends-bytes-80x24")
+    }
+
     @Test func aLongMissingListShowsItsCountAndTheFirstFew() {
         let many = (1...20).map { "10.0.0.\($0):80" }
         #expect(Layout.listed("missing", Array(many.prefix(2)), theme: Theme()) == "missing: 10.0.0.1:80, 10.0.0.2:80")
@@ -164,7 +179,8 @@ struct ConsoleLayoutTests {
     @Test func layoutOf10000BackendsFormatsOnlyVisibleRows() {
         var snapshot = ConsoleFixtures.snapshot()
         snapshot.backends = (0..<10_000).map {
-            BackendEntry(key: String(format: "/test/backend-%05d", $0), address: "10.0.\($0 / 250).\($0 % 250):8080")
+            BackendEntry(
+                key: GoString(String(format: "/test/backend-%05d", $0)), address: "10.0.\($0 / 250).\($0 % 250):8080")
         }
         let state = ConsoleState(snapshot: snapshot, size: TerminalSize(width: 120, height: 40))
         let text = render(state)

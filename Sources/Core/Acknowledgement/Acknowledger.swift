@@ -154,7 +154,7 @@ public final class Acknowledger: Service, Sendable {
         }
         do {
             for acknowledgement in pending.sorted(by: { $0.resource < $1.resource }) {
-                try await store.put(acknowledgement.key, acknowledgement.encoded, lease: lease)
+                try await store.put(GoString(acknowledgement.key), GoString(acknowledgement.encoded), lease: lease)
             }
         } catch {
             // Not written: try them again next time (a newer outcome replaces them meanwhile).

@@ -58,6 +58,11 @@ public struct AppliedAcknowledgement: Sendable, Hashable, Codable {
         key.utf8.starts(with: reservedPrefix.utf8)
     }
 
+    /// Whether a store key (as bytes) is under the reserved prefix.
+    public static func isReserved(_ key: GoString) -> Bool {
+        key.hasPrefix(reservedPrefix)
+    }
+
     /// The value as stored: one line of JSON.
     public var encoded: String {
         let encoder = JSONEncoder()
@@ -73,7 +78,7 @@ public struct AppliedAcknowledgement: Sendable, Hashable, Codable {
 
     /// The acknowledgements among `entries` (a `list(prefix: AppliedAcknowledgement.prefix)`).
     public static func decodeAll(_ entries: [KeyValue]) -> [AppliedAcknowledgement] {
-        entries.compactMap { AppliedAcknowledgement(decoding: $0.value) }
+        entries.compactMap { AppliedAcknowledgement(decoding: $0.value.lossyText) }
     }
 
     /// This machine's name and a process id (this process's by default): unique among live engines, readable in

@@ -32,7 +32,7 @@ public struct AppliedBarrier: DrainBarrier {
 
     /// Removes `key` from `store`, the way a drain does: returns the revision from which on it is absent when the
     /// store can say (etcd, the file store), so the barrier can compare it with what engines applied.
-    public static func remove(_ key: String, from store: any WritableKeyValueStore) async throws -> Int64? {
+    public static func remove(_ key: GoString, from store: any WritableKeyValueStore) async throws -> Int64? {
         if let revisioned = store as? any RevisionedStore { return try await revisioned.removeReportingRevision(key) }
         try await store.delete(key)
         return nil

@@ -130,7 +130,7 @@ public actor DemoSupervisor: Service {
     private func waitUntilRegistered(_ keys: Set<String>, in store: FileStore) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while true {
-            let present = Set(try await store.list(prefix: "/test/").map(\.key))
+            let present = Set(try await store.list(prefix: "/test/").map(\.key.lossyText))
             if keys.isSubset(of: present) { return }
             guard ContinuousClock.now < deadline else {
                 throw DemoError(

@@ -63,7 +63,7 @@ final class ApplyScheduler: Service, Sendable {
 
     /// Keys changed at `instant`: tells every resource that watches one of them.
     /// - Returns: the resources whose pending or running apply the change joins.
-    func keysChanged(_ keys: [String], at instant: AnyClock.Instant) -> [String] {
+    func keysChanged(_ keys: [GoString], at instant: AnyClock.Instant) -> [String] {
         var joined: [String] = []
         for slot in slots where keys.contains(where: slot.plan.watches) {
             if slot.inbox.post(at: instant) { joined.append(slot.plan.name) }
@@ -102,7 +102,9 @@ final class ApplyScheduler: Service, Sendable {
         hub.emit(.applyStarted(resource: plan.name, trigger: trigger))
         let renderedRevision = await mirror.revision
         let job = await renderer.job(for: plan, mirror: await mirror.contents)
-        for (key, value) in zip(job.rejected, job.rejectedValues)
+        // Shown to people: escaped, so that keys differing only in bytes a terminal hides stay told apart.
+        let rejected = job.rejected.map(\.description)
+        for (key, value) in zip(rejected, job.rejectedValues.map(\.description))
         where hub.isNewRejection(resource: plan.name, key: key, value: value) {
             hub.emit(.rejected(resource: plan.name, key: key, value: value))
             let message = "\(plan.name): left out \(key): value \(String(reflecting: value)) is not host:port"
@@ -110,7 +112,7 @@ final class ApplyScheduler: Service, Sendable {
             hub.update { $0.lastError = message }
         }
         var outcome = await pipeline.apply(
-            id: hub.nextRecordID(), trigger: trigger, target: job.target, rejectedKeys: job.rejected,
+            id: hub.nextRecordID(), trigger: trigger, target: job.target, rejectedKeys: rejected,
             render: job.render)
         outcome.record.revision = renderedRevision
         let record = outcome.record

@@ -41,7 +41,7 @@ final class ControlPlane: Service, Sendable {
     }
 
     private func followLeases() async {
-        var lastRead: (at: AnyClock.Instant, ttls: [String: Int])?
+        var lastRead: (at: AnyClock.Instant, ttls: [GoString: Int])?
         var nextRead = clock.now
         while !Task.isCancelled {
             let now = clock.now
@@ -67,7 +67,7 @@ final class ControlPlane: Service, Sendable {
     }
 
     /// The TTL left on each backend's lease; `nil` when the store cannot say now.
-    private func readLeases() async -> [String: Int]? {
+    private func readLeases() async -> [GoString: Int]? {
         guard let prefix = configuration.backendPrefix, let writable = store as? any WritableKeyValueStore,
             let keys = try? await writable.list(prefix: prefix)
         else { return nil }
@@ -89,11 +89,11 @@ final class ControlPlane: Service, Sendable {
                 case .add(let key, let address):
                     try Self.validate(key: key)
                     let parsed = try BackendAddress(parsing: address)
-                    try await writable.put(key, parsed.description, lease: nil)
+                    try await writable.put(GoString(key), GoString(parsed.description), lease: nil)
                     logger.info("added backend \(key) = \(parsed)")
                 case .remove(let key):
                     try await writable.delete(key)
-                    logger.info("removed backend \(key)")
+                    logger.info("removed backend \(key.description)")
                 }
                 leaseNews.post(at: clock.now)
                 return nil
@@ -121,12 +121,14 @@ final class ControlPlane: Service, Sendable {
 
     /// The console's drain: removes `key`, then waits until every engine that renders it acknowledges a config
     /// without it (a fixed 2 s when none publishes), within 30 s; `nil` when it is done.
-    private func drain(_ key: String) async -> String? {
+    private func drain(_ key: GoString) async -> String? {
         guard let writable = store as? any WritableKeyValueStore else {
             return "the store \(store.displayName) cannot be written"
         }
         let barrier = AppliedBarrier(store: writable, fallback: FixedGrace(.seconds(2)), clock: clock, logger: logger)
-        let steps = await Drain(key: key, barrier: barrier, timeout: .seconds(30), logger: logger).run(deregister: {
+        // The drain logs and matches acknowledgements by text; the key itself is removed by its bytes.
+        let drain = Drain(key: key.lossyText, barrier: barrier, timeout: .seconds(30), logger: logger)
+        let steps = await drain.run(deregister: {
             try await AppliedBarrier.remove(key, from: writable)
         })
         leaseNews.post(at: clock.now)
@@ -139,13 +141,13 @@ final class ControlPlane: Service, Sendable {
     /// live file. Never writes.
     func preview(_ change: BackendChange) async -> [PreviewResult] {
         var hypothetical = await mirror.contents
-        let key: String
+        let key: GoString
         switch change {
         case .add(let newKey, let address):
-            key = newKey
+            key = GoString(newKey)
             do {
                 try Self.validate(key: newKey)
-                hypothetical.set(try BackendAddress(parsing: address).description, for: newKey)
+                hypothetical.set(GoString(try BackendAddress(parsing: address).description), for: key)
             } catch {
                 return [PreviewResult(resource: "", diff: "", error: "\(error)")]
             }
@@ -169,7 +171,7 @@ final class ControlPlane: Service, Sendable {
             }
         }
         if results.isEmpty {
-            results.append(PreviewResult(resource: "", diff: "", error: "no resource watches \(key)"))
+            results.append(PreviewResult(resource: "", diff: "", error: "no resource watches \(key.description)"))
         }
         return results
     }

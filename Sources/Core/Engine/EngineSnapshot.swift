@@ -2,16 +2,16 @@ import Foundation
 
 /// A registered backend as the console shows it.
 public struct BackendEntry: Sendable, Hashable {
-    /// Full store key, e.g. `/test/apache-8001`.
-    public var key: String
-    /// The value, normally `host:port`.
-    public var address: String
+    /// Full store key, e.g. `/test/apache-8001`, as bytes (shown escaped: `description`).
+    public var key: GoString
+    /// The value, normally `host:port`, as bytes.
+    public var address: GoString
     /// Seconds left on the key's lease; `nil` when it has none or the store cannot tell.
     public var ttlRemaining: Int?
     /// Whether the value is a valid `host:port` (values that are not never reach a guarded config).
     public var isValidAddress: Bool
 
-    public init(key: String, address: String, ttlRemaining: Int? = nil, isValidAddress: Bool = true) {
+    public init(key: GoString, address: GoString, ttlRemaining: Int? = nil, isValidAddress: Bool = true) {
         self.key = key
         self.address = address
         self.ttlRemaining = ttlRemaining
@@ -75,14 +75,15 @@ public struct EngineSnapshot: Sendable, Hashable {
 /// A change to the registered backends, as the console asks for it.
 public enum BackendChange: Sendable, Hashable {
     case add(key: String, address: String)
-    case remove(key: String)
+    /// The key's exact bytes, as the snapshot listed it.
+    case remove(key: GoString)
 }
 
 /// What the console asks the engine to do. The console never writes a file or talks to a store itself.
 public enum EngineEffect: Sendable, Hashable {
     case change(BackendChange)
     /// Removes the backend, then waits until no engine routes to it (`AppliedBarrier`), bounded by the drain timeout.
-    case drain(key: String)
+    case drain(key: GoString)
     case renderNow
     case probeNow
 }

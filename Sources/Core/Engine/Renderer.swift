@@ -7,9 +7,9 @@ actor Renderer {
     struct Job: Sendable {
         var target: ApplyTarget
         /// Keys left out of the view because their value is not `host:port`, sorted.
-        var rejected: [String]
+        var rejected: [GoString]
         /// The view's values for `rejected`, to report them.
-        var rejectedValues: [String]
+        var rejectedValues: [GoString]
         var render: @Sendable () throws -> [UInt8]
     }
 

@@ -39,17 +39,17 @@ public struct ResourcePlan: Sendable {
 
     /// True when a change to `key` can change this resource's view (its bytes start with a watched prefix, as the
     /// view selects them).
-    public func watches(_ key: String) -> Bool {
-        watchedPrefixes.contains { key.utf8.starts(with: $0.utf8) }
+    public func watches(_ key: GoString) -> Bool {
+        watchedPrefixes.contains { key.hasPrefix($0) }
     }
 
     /// The view with values that are not `host:port` left out (when the resource asks for that), and the full
     /// store keys that were left out, sorted.
-    public func guardedView(of mirror: SortedKeyMap) -> (view: SortedKeyMap, rejected: [String]) {
+    public func guardedView(of mirror: SortedKeyMap) -> (view: SortedKeyMap, rejected: [GoString]) {
         guard valuesMustBeAddresses else { return (view(mirror), []) }
-        var rejected: [String] = []
+        var rejected: [GoString] = []
         for range in mirror.ranges(withPrefixes: watchedPrefixes) {
-            for index in range where !BackendAddress.isValid(mirror.values[index]) {
+            for index in range where !(mirror.values[index].utf8Text.map(BackendAddress.isValid) ?? false) {
                 rejected.append(mirror.keys[index])
             }
         }

@@ -19,7 +19,7 @@ final class SnapshotHub: Service, Sendable {
         var probe: ProbeReport?
         var lastError: String?
         /// Seconds left per backend key, counted down by the control plane.
-        var leaseTTLs: [String: Int] = [:]
+        var leaseTTLs: [GoString: Int] = [:]
         var reportedRejections: Set<String> = []
         var nextRecordID = 1
     }
@@ -142,7 +142,7 @@ final class SnapshotHub: Service, Sendable {
                 let (key, value) = (mirror.keys[index], mirror.values[index])
                 return BackendEntry(
                     key: key, address: value, ttlRemaining: facts.leaseTTLs[key],
-                    isValidAddress: BackendAddress.isValid(value))
+                    isValidAddress: value.utf8Text.map(BackendAddress.isValid) ?? false)
             }
             .sorted { $0.key < $1.key }
         }

@@ -22,7 +22,7 @@ actor StoreMirror: Service {
     private let leaseNews: ChangeInbox
     private let logger: Logger
     /// Told which keys changed; set once by the engine before anything runs.
-    private var onChange: (@Sendable ([String], AnyClock.Instant) -> [String])?
+    private var onChange: (@Sendable ([GoString], AnyClock.Instant) -> [String])?
     /// Called once the first snapshot is in, before any change is followed.
     private var onLoaded: (@Sendable (Int64) async -> Void)?
 
@@ -47,7 +47,7 @@ actor StoreMirror: Service {
     /// Connects the mirror to its consumer: `changed` gets the changed keys and when they arrived, and returns the
     /// resources that already had an apply waiting or running; `loaded` runs once the first snapshot is in.
     func connect(
-        changed: @escaping @Sendable ([String], AnyClock.Instant) -> [String],
+        changed: @escaping @Sendable ([GoString], AnyClock.Instant) -> [String],
         loaded: @escaping @Sendable (Int64) async -> Void
     ) {
         onChange = changed
@@ -116,7 +116,7 @@ actor StoreMirror: Service {
                 if connection != .connected { setConnection(.connected) }
                 return
             }
-            var changed: [String] = []
+            var changed: [GoString] = []
             var backendsChanged = false
             for event in events {
                 switch event {
@@ -125,7 +125,7 @@ actor StoreMirror: Service {
                     if mirror.set(value, for: key) {
                         changed.append(key)
                         if isNew, isBackend(key) {
-                            hub.emit(.backendAdded(key: key, address: value))
+                            hub.emit(.backendAdded(key: key.description, address: value.description))
                             backendsChanged = true
                         }
                     }
@@ -133,7 +133,7 @@ actor StoreMirror: Service {
                     if mirror.remove(key) != nil {
                         changed.append(key)
                         if isBackend(key) {
-                            hub.emit(.backendRemoved(key: key))
+                            hub.emit(.backendRemoved(key: key.description))
                             backendsChanged = true
                         }
                     }
@@ -164,7 +164,7 @@ actor StoreMirror: Service {
 
     /// `snapshot` without Switchboard's own keys.
     private static func visible(_ snapshot: StoreSnapshot) -> StoreSnapshot {
-        guard snapshot.pairs.keys.contains(where: AppliedAcknowledgement.isReserved) else { return snapshot }
+        guard snapshot.pairs.keys.contains(where: { AppliedAcknowledgement.isReserved($0) }) else { return snapshot }
         return StoreSnapshot(
             pairs: snapshot.pairs.filter { !AppliedAcknowledgement.isReserved($0.key) }, revision: snapshot.revision)
     }
@@ -201,8 +201,8 @@ actor StoreMirror: Service {
         hub.emit(.storeConnection(state))
     }
 
-    private func isBackend(_ key: String) -> Bool {
+    private func isBackend(_ key: GoString) -> Bool {
         guard let backendPrefix else { return false }
-        return key.utf8.starts(with: backendPrefix.utf8)
+        return key.hasPrefix(backendPrefix)
     }
 }

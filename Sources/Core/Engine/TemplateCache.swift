@@ -30,7 +30,7 @@ struct TemplateCache {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TemplateFileError(path: displayName, reason: "cannot be read")
         }
-        let template = try Template(source: String(decoding: data, as: UTF8.self), name: displayName)
+        let template = try Template(source: [UInt8](data), name: displayName)
         entries[path] = (stamp, template)
         return template
     }

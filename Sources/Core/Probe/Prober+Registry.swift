@@ -2,7 +2,7 @@ extension Prober {
     /// The backends registered under `prefix` in `store`, read afresh on every call: what a probe judges its answers
     /// against (once a second for the timeline, and at the end for `missing`, `unexpected` and `gone`).
     public static func registry(in store: any KeyValueStore, prefix: String) -> @Sendable () async throws -> [String] {
-        { Array(try await store.snapshot(prefixes: [prefix]).pairs.values) }
+        { try await store.snapshot(prefixes: [prefix]).pairs.values.map(\.lossyText) }
     }
 
     /// The probe the console's `p` and the demo run: 100 requests (or `duration` of them), 4 at a time, through

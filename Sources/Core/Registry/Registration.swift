@@ -102,7 +102,7 @@ public struct Registration: Sendable {
                 do {
                     let lease = try await store.grantLease(ttl: ttl)
                     granted = lease
-                    try await store.put(key, address.description, lease: lease)
+                    try await store.put(GoString(key), GoString(address.description), lease: lease)
                     _ = machine.handle(.registeredWith(lease))
                     logger.info("registered \(key) = \(address) with lease \(lease) (ttl \(ttl)s)")
                 } catch {

@@ -46,22 +46,23 @@ public struct TemplateResource: Sendable, Hashable {
         if prefix == "/", mirror.uncleanKeyCount == 0 {
             return mirror.restricted(to: mirror.ranges(withPrefixes: storeKeys))
         }
-        var keys: [String] = []
-        var values: [String] = []
+        var keys: [GoString] = []
+        var values: [GoString] = []
+        let prefixBytes = GoString(prefix)
         var inOrder = true
         for range in mirror.ranges(withPrefixes: storeKeys) {
             keys.reserveCapacity(keys.count + range.count)
             values.reserveCapacity(values.count + range.count)
             for index in range {
                 let key = mirror.keys[index]
-                let viewKey: String
+                let viewKey: GoString
                 // With the root prefix a clean key is its own view key; skip the string surgery.
                 if prefix == "/", SortedKeyMap.isCleanAbsolute(key) {
                     viewKey = key
                 } else {
-                    viewKey = GoPath.join("/", key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : key)
+                    viewKey = GoPath.rooted(key.hasPrefix(prefixBytes) ? key.dropFirst(prefixBytes.count) : key)
                 }
-                if inOrder, let last = keys.last, !GoFormat.goLess(last, viewKey) { inOrder = false }
+                if inOrder, let last = keys.last, !(last < viewKey) { inOrder = false }
                 keys.append(viewKey)
                 values.append(mirror.values[index])
             }

@@ -25,11 +25,11 @@ public struct EnvStore: KeyValueStore {
     }
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         for prefix in prefixes {
             let variablePrefix = Self.variableName(for: prefix)
             for (name, value) in environment where name.hasPrefix(variablePrefix) {
-                pairs[Self.key(for: name)] = value
+                pairs[GoString(Self.key(for: name))] = GoString(value)
             }
         }
         return StoreSnapshot(pairs: pairs, revision: 1)

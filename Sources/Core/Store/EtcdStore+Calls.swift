@@ -2,11 +2,11 @@ import EtcdAPI
 import GRPCCore
 
 extension EtcdStore {
-    /// How long one call may take before the member counts as unreachable.
-    static let callTimeout = Duration.seconds(5)
+    /// How long one call may take, by default, before the member counts as unreachable.
+    public static let defaultCallTimeout = Duration.seconds(5)
 
     /// Options for one unary call: a deadline, and room for big range pages.
-    static var callOptions: CallOptions {
+    var callOptions: CallOptions {
         var options = CallOptions.defaults
         options.timeout = callTimeout
         options.maxRequestMessageBytes = 256 << 20
@@ -28,7 +28,7 @@ extension EtcdStore {
             do {
                 let member = try members.member(endpoint)
                 let result = try await authenticated(member, call: name) { metadata in
-                    try await body(member, metadata, Self.callOptions)
+                    try await body(member, metadata, callOptions)
                 }
                 await session.prefer(endpoint)
                 return result
@@ -54,7 +54,8 @@ extension EtcdStore {
                 throw error
             } catch {
                 if Task.isCancelled { throw CancellationError() }
-                let failure = Self.failure(error, endpoint: member.endpoint, call: name, tls: tls != nil)
+                let failure = Self.failure(
+                    error, endpoint: member.endpoint, call: name, tls: tls != nil, timeout: callTimeout)
                 if failure.kind == .unauthenticated, user != nil, !retried {
                     retried = true
                     await session.setToken(nil)
@@ -78,11 +79,12 @@ extension EtcdStore {
         request.password = password
         let answer: EtcdPB_AuthenticateResponse
         do {
-            var options = Self.callOptions
+            var options = callOptions
             options.maxResponseMessageBytes = 1 << 20
             answer = try await member.auth.authenticate(request, options: options)
         } catch {
-            var failure = Self.failure(error, endpoint: member.endpoint, call: "authenticate", tls: tls != nil)
+            var failure = Self.failure(
+                error, endpoint: member.endpoint, call: "authenticate", tls: tls != nil, timeout: callTimeout)
             if failure.kind != .unreachable {
                 failure.kind = .authenticationFailed
                 failure.reason = "authentication failed for user \(user) (\(failure.reason))"
@@ -100,14 +102,18 @@ extension EtcdStore {
     }
 
     /// An `EtcdError` for a call that failed, with a kind to act on and a sentence for people.
-    static func failure(_ error: Error, endpoint: String, call: String, tls: Bool) -> EtcdError {
+    static func failure(
+        _ error: Error, endpoint: String, call: String, tls: Bool, timeout: Duration = defaultCallTimeout
+    ) -> EtcdError {
         guard let rpc = error as? RPCError else {
-            return EtcdError(endpoint: endpoint, call: call, reason: explain(error, tls: tls), kind: .unreachable)
+            return EtcdError(
+                endpoint: endpoint, call: call, reason: explain(error, tls: tls, timeout: timeout), kind: .unreachable)
         }
         let said = rpc.message.isEmpty ? "\(rpc.code)" : rpc.message
         switch rpc.code {
         case .unavailable, .deadlineExceeded, .cancelled:
-            return EtcdError(endpoint: endpoint, call: call, reason: explain(rpc, tls: tls), kind: .unreachable)
+            return EtcdError(
+                endpoint: endpoint, call: call, reason: explain(rpc, tls: tls, timeout: timeout), kind: .unreachable)
         case .notFound:
             return EtcdError(endpoint: endpoint, call: call, reason: said, kind: .notFound)
         case .outOfRange:

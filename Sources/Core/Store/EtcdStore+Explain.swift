@@ -5,7 +5,7 @@ extension EtcdStore {
     /// A sentence for a call that never got an answer from etcd; TLS failures say which side refused and which
     /// setting to look at, instead of a BoringSSL error stack.
     /// - Parameter tls: the store speaks TLS.
-    static func explain(_ error: Error, tls: Bool) -> String {
+    static func explain(_ error: Error, tls: Bool, timeout: Duration = defaultCallTimeout) -> String {
         var causes: [Error] = [error]
         while let rpc = causes.last as? RPCError, let cause = rpc.cause, causes.count < 8 { causes.append(cause) }
         let text = causes.map { String(describing: $0) }.joined(separator: ": ")
@@ -27,7 +27,7 @@ extension EtcdStore {
             return "TLS handshake failed (\(text))"
         }
         if let rpc = error as? RPCError, rpc.code == .deadlineExceeded {
-            return "no answer within \(callTimeout)"
+            return "no answer within \(timeout)"
         }
         let message = (error as? RPCError).map { $0.message } ?? text
         let cause = (error as? RPCError)?.cause.map { " (\($0))" } ?? ""

@@ -2,9 +2,9 @@ import EtcdAPI
 import Foundation
 
 extension EtcdStore: RevisionedStore {
-    public func removeReportingRevision(_ key: String) async throws -> Int64? {
+    public func removeReportingRevision(_ key: GoString) async throws -> Int64? {
         var request = EtcdPB_DeleteRangeRequest()
-        request.key = Data(EtcdBytes.bytes(key))
+        request.key = Data(key.bytes)
         let answer = try await call("delete") { member, metadata, options in
             try await member.kv.deleteRange(request, metadata: metadata, options: options)
         }
@@ -13,7 +13,9 @@ extension EtcdStore: RevisionedStore {
 
     public func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
         var revision: Int64? = nil
-        let kvs = try await range(prefix: EtcdBytes.bytes(prefix), revision: &revision)
-        return Dictionary(kvs.map { (EtcdBytes.key($0.key), $0.modRevision) }, uniquingKeysWith: max)
+        let kvs = try await range(prefix: Array(prefix.utf8), revision: &revision)
+        // Keyed by text, as the acknowledgements compare keys: a key that is not UTF-8 is shown as U+FFFD.
+        return Dictionary(
+            kvs.map { (String(decoding: $0.key, as: UTF8.self), $0.modRevision) }, uniquingKeysWith: max)
     }
 }

@@ -15,6 +15,7 @@ public final class EtcdStore: WritableKeyValueStore {
     let password: String?
     let tls: EtcdTLSConfiguration?
     let pageSize: Int
+    let callTimeout: Duration
     let session = EtcdSession()
     let members: EtcdMembers
 
@@ -24,10 +25,12 @@ public final class EtcdStore: WritableKeyValueStore {
     ///   - tls: the client side of `https://` endpoints (from `EtcdTLSFiles.configuration()`); without it an
     ///     `https://` endpoint is checked against the system's trust roots and no client certificate is sent.
     ///   - pageSize: keys per range request; big prefixes are read in pages at one revision.
+    ///   - callTimeout: how long one call may take before the member counts as unreachable.
     public init(
         endpoints: [String], user: String? = nil, password: String? = nil, tls: EtcdTLSConfiguration? = nil,
-        pageSize: Int = 5000
+        pageSize: Int = 5000, callTimeout: Duration = EtcdStore.defaultCallTimeout
     ) {
+        self.callTimeout = callTimeout
         self.endpoints = endpoints
         self.user = user
         self.password = password
@@ -58,7 +61,7 @@ public final class EtcdStore: WritableKeyValueStore {
     /// Every key under `prefixes` (from `EtcdBytes.prefixes`), at one revision.
     func snapshot(of prefixes: [[UInt8]]) async throws -> StoreSnapshot {
         var revision: Int64? = nil
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         for prefix in prefixes {
             let kvs = try await range(prefix: prefix, revision: &revision)
             pairs.reserveCapacity(pairs.count + kvs.count)
@@ -106,19 +109,19 @@ public final class EtcdStore: WritableKeyValueStore {
 
     // MARK: Writing
 
-    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         var request = EtcdPB_PutRequest()
-        request.key = Data(EtcdBytes.bytes(key))
-        request.value = Data(EtcdBytes.bytes(value))
+        request.key = Data(key.bytes)
+        request.value = Data(value.bytes)
         request.lease = lease?.rawValue ?? 0
         _ = try await call("put") { member, metadata, options in
             try await member.kv.put(request, metadata: metadata, options: options)
         }
     }
 
-    public func delete(_ key: String) async throws {
+    public func delete(_ key: GoString) async throws {
         var request = EtcdPB_DeleteRangeRequest()
-        request.key = Data(EtcdBytes.bytes(key))
+        request.key = Data(key.bytes)
         _ = try await call("delete") { member, metadata, options in
             try await member.kv.deleteRange(request, metadata: metadata, options: options)
         }
@@ -135,10 +138,11 @@ public final class EtcdStore: WritableKeyValueStore {
     }
 }
 
-/// The one place where etcd's bytes become the store protocol's keys and values, and back.
+/// The one place where etcd's bytes become the store protocol's keys and values, and back: kept as they are, any
+/// bytes (etcd does not care about UTF-8 or normalization, and neither does confd).
 enum EtcdBytes {
-    static func key(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
-    static func value(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func key(_ bytes: Data) -> GoString { GoString([UInt8](bytes)) }
+    static func value(_ bytes: Data) -> GoString { GoString([UInt8](bytes)) }
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     /// The prefixes to read or watch, as bytes: none means every key, and a prefix inside another is dropped (its

@@ -32,13 +32,14 @@ enum FileStoreRevision {
 
     /// The revision of a write that changes `old` into `new`, recorded in `leases` with the keys it wrote.
     static func next(
-        after stamped: Int64, leases: inout LeaseTable, from old: [String: String], to new: [String: String]
+        after stamped: Int64, leases: inout LeaseTable, from old: [GoString: GoString], to new: [GoString: GoString]
     ) -> Int64 {
         let revision = max(stamped, leases.revision ?? 0) + 1
         leases.revision = revision
+        // Keys of a file store are UTF-8 (the YAML file is), so their text is exact.
         var modified = leases.modified ?? [:]
-        for (key, value) in new where old[key] != value { modified[key] = revision }
-        for key in modified.keys where new[key] == nil { modified[key] = nil }
+        for (key, value) in new where old[key] != value { modified[key.lossyText] = revision }
+        for key in modified.keys where new[GoString(key)] == nil { modified[key] = nil }
         leases.modified = modified
         return revision
     }
@@ -56,7 +57,7 @@ enum FileStoreRevision {
 }
 
 extension FileStore: RevisionedStore {
-    public func removeReportingRevision(_ key: String) async throws -> Int64? {
+    public func removeReportingRevision(_ key: GoString) async throws -> Int64? {
         let file = try writableFile()
         var present = false
         let revision = try StoreFileTransaction.run(file, now: Date()) { pairs, leases in

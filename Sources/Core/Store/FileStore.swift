@@ -27,7 +27,7 @@ public actor FileStore: WritableKeyValueStore {
     /// The wall clock leases are measured with (tests pass a fixed one).
     nonisolated let clock: @Sendable () -> Date
 
-    private var lastPairs: [String: String]?
+    private var lastPairs: [GoString: GoString]?
     private var revision: Int64 = 0
 
     /// - Parameters:
@@ -53,14 +53,14 @@ public actor FileStore: WritableKeyValueStore {
 
     /// The pairs under any of `prefixes`. Usually every key is (the resources watch what the file holds), and then
     /// the dictionary is returned as it is rather than rebuilt key by key.
-    static func filter(_ pairs: [String: String], _ prefixes: [String]) -> [String: String] {
-        let isWanted = { (key: String) in prefixes.contains { key.hasPrefix($0) } }
+    static func filter(_ pairs: [GoString: GoString], _ prefixes: [String]) -> [GoString: GoString] {
+        let isWanted = { (key: GoString) in prefixes.contains { key.hasPrefix($0) } }
         guard pairs.keys.contains(where: { !isWanted($0) }) else { return pairs }
         return pairs.filter { key, _ in isWanted(key) }
     }
 
     /// Every key of every file, live leases applied.
-    static func readAll(paths: [String], filter: String, now: Date = Date()) throws -> [String: String] {
+    static func readAll(paths: [String], filter: String, now: Date = Date()) throws -> [GoString: GoString] {
         try readStamped(paths: paths, filter: filter, now: now).pairs
     }
 
@@ -68,8 +68,8 @@ public actor FileStore: WritableKeyValueStore {
     /// `FileStoreRevision`; `nil` for several files or a directory).
     static func readStamped(
         paths: [String], filter: String, now: Date = Date()
-    ) throws -> (pairs: [String: String], revision: Int64?) {
-        var pairs: [String: String] = [:]
+    ) throws -> (pairs: [GoString: GoString], revision: Int64?) {
+        var pairs: [GoString: GoString] = [:]
         var contents: Data?
         for file in try files(paths: paths, filter: filter) {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -77,7 +77,7 @@ public actor FileStore: WritableKeyValueStore {
                 throw FileStoreError("\(file): cannot be read (\(String(cString: strerror(errno))))")
             }
             contents = data
-            try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
+            try YAMLFlattener.flatten(data, file: file, into: &pairs)
             let leases = LeaseTable.read(for: file)
             for key in leases.expiredKeys(now: now) { pairs[key] = nil }
         }
@@ -141,8 +141,11 @@ public actor FileStore: WritableKeyValueStore {
         return paths[0]
     }
 
-    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         let file = try writableFile()
+        for bytes in [key, value] where bytes.utf8Text == nil {
+            throw FileStoreError("\(file): cannot hold \(bytes): a YAML file holds UTF-8 text only")
+        }
         let now = clock()
         try StoreFileTransaction.run(file, now: now) { pairs, leases in
             if let lease {
@@ -155,7 +158,7 @@ public actor FileStore: WritableKeyValueStore {
         }
     }
 
-    public func delete(_ key: String) async throws {
+    public func delete(_ key: GoString) async throws {
         let file = try writableFile()
         let now = clock()
         try StoreFileTransaction.run(file, now: now) { pairs, leases in

@@ -71,7 +71,7 @@ final class FileWatcher: @unchecked Sendable {
     }
 
     /// The watched pairs and the single-file store's stamped revision (`nil`: count revisions here).
-    private func read() throws -> (pairs: [String: String], revision: Int64?) {
+    private func read() throws -> (pairs: [GoString: GoString], revision: Int64?) {
         let (pairs, revision) = try FileStore.readStamped(paths: paths, filter: filter)
         return (FileStore.filter(pairs, prefixes), revision)
     }
@@ -94,7 +94,7 @@ final class FileWatcher: @unchecked Sendable {
         let singleFile = paths.count == 1 ? paths[0] : nil
 
         var revision: Int64 = 0
-        var current: [String: String] = [:]
+        var current: [GoString: GoString] = [:]
         var healthy = true
         func refresh() {
             do {

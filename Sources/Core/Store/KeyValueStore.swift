@@ -2,14 +2,14 @@ import Foundation
 
 /// One key and its value, as a store holds it.
 public struct KeyValue: Sendable, Hashable {
-    public var key: String
-    public var value: String
+    public var key: GoString
+    public var value: GoString
     /// The lease the key is attached to, when the store supports leases.
     public var lease: LeaseID?
     /// Seconds left on that lease when it was read; `nil` when the key has no lease.
     public var ttlRemaining: Int?
 
-    public init(key: String, value: String, lease: LeaseID? = nil, ttlRemaining: Int? = nil) {
+    public init(key: GoString, value: GoString, lease: LeaseID? = nil, ttlRemaining: Int? = nil) {
         self.key = key
         self.value = value
         self.lease = lease
@@ -26,12 +26,13 @@ public struct LeaseID: Sendable, Hashable, CustomStringConvertible {
 
 /// Every key under the requested prefixes at one revision.
 public struct StoreSnapshot: Sendable, Equatable {
-    /// Key to value. Keys are full store keys (`/test/apache-8001`).
-    public var pairs: [String: String]
+    /// Key to value, as bytes. Keys are full store keys (`/test/apache-8001`); keys that differ only in Unicode
+    /// normalization are distinct, as they are to the store.
+    public var pairs: [GoString: GoString]
     /// The store revision this snapshot was read at. Stores without revisions count their own.
     public var revision: Int64
 
-    public init(pairs: [String: String], revision: Int64) {
+    public init(pairs: [GoString: GoString], revision: Int64) {
         self.pairs = pairs
         self.revision = revision
     }
@@ -39,11 +40,11 @@ public struct StoreSnapshot: Sendable, Equatable {
 
 /// One change to one key.
 public enum StoreEvent: Sendable, Hashable {
-    case put(key: String, value: String)
-    case delete(key: String)
+    case put(key: GoString, value: GoString)
+    case delete(key: GoString)
 
     /// The key this event is about.
-    public var key: String {
+    public var key: GoString {
         switch self {
         case .put(let key, _), .delete(let key): return key
         }
@@ -98,10 +99,10 @@ public protocol KeyValueStore: Sendable {
 /// A store that can also be written: the file store and etcd.
 public protocol WritableKeyValueStore: KeyValueStore {
     /// Sets `key` to `value`, attached to `lease` when given.
-    func put(_ key: String, _ value: String, lease: LeaseID?) async throws
+    func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws
     /// Removes `key`. Removing a missing key is not an error.
-    func delete(_ key: String) async throws
-    /// Every key under `prefix` with its lease and the seconds left on it.
+    func delete(_ key: GoString) async throws
+    /// Every key under `prefix` with its lease and the seconds left on it, in byte order of the keys.
     func list(prefix: String) async throws -> [KeyValue]
     /// A new lease that expires `ttl` seconds from now unless kept alive.
     func grantLease(ttl: Int) async throws -> LeaseID

@@ -10,6 +10,8 @@ struct LeaseTable: Codable, Equatable {
         var ttl: Int
         /// Expiry as seconds since 1970.
         var expires: Double
+        /// The keys, as text: a store file holds UTF-8 only (`FileStore.put` refuses other bytes). Compared by
+        /// their bytes, never as Swift strings (which would take two normalizations of a key for one).
         var keys: [String]
     }
 
@@ -30,8 +32,8 @@ struct LeaseTable: Codable, Equatable {
         return table
     }
 
-    func expiredKeys(now: Date) -> [String] {
-        entries.values.filter { $0.expires <= now.timeIntervalSince1970 }.flatMap(\.keys)
+    func expiredKeys(now: Date) -> [GoString] {
+        entries.values.filter { $0.expires <= now.timeIntervalSince1970 }.flatMap(\.keys).map { GoString($0) }
     }
 
     /// The earliest expiry still ahead, if any.
@@ -39,21 +41,21 @@ struct LeaseTable: Codable, Equatable {
         entries.values.map(\.expires).min().map { Date(timeIntervalSince1970: $0) }
     }
 
-    func lease(of key: String) -> Int64? {
-        entries.first { $0.value.keys.contains(key) }?.key
+    func lease(of key: GoString) -> Int64? {
+        entries.first { $0.value.keys.contains { GoString($0) == key } }?.key
     }
 
     func secondsLeft(_ lease: Int64, now: Date) -> Int? {
         entries[lease].map { max(0, Int(($0.expires - now.timeIntervalSince1970).rounded(.up))) }
     }
 
-    mutating func attach(_ key: String, to lease: Int64) {
+    mutating func attach(_ key: GoString, to lease: Int64) {
         detach(key)
-        entries[lease]?.keys.append(key)
+        entries[lease]?.keys.append(key.lossyText)
     }
 
-    mutating func detach(_ key: String) {
-        for id in entries.keys { entries[id]?.keys.removeAll { $0 == key } }
+    mutating func detach(_ key: GoString) {
+        for id in entries.keys { entries[id]?.keys.removeAll { GoString($0) == key } }
     }
 
     mutating func grant(ttl: Int, now: Date) -> Int64 {
@@ -71,15 +73,15 @@ struct LeaseTable: Codable, Equatable {
     }
 
     /// Ends a lease; returns its keys.
-    mutating func revoke(_ lease: Int64) -> [String] {
-        entries.removeValue(forKey: lease)?.keys ?? []
+    mutating func revoke(_ lease: Int64) -> [GoString] {
+        (entries.removeValue(forKey: lease)?.keys ?? []).map { GoString($0) }
     }
 
     /// Ends every expired lease; returns their keys.
-    mutating func collect(now: Date) -> [String] {
+    mutating func collect(now: Date) -> [GoString] {
         let expired = entries.filter { $0.value.expires <= now.timeIntervalSince1970 }
         for id in expired.keys { entries[id] = nil }
-        return expired.values.flatMap(\.keys)
+        return expired.values.flatMap(\.keys).map { GoString($0) }
     }
 }
 
@@ -88,7 +90,7 @@ enum StoreFileTransaction {
     /// - Returns: the file's revision after the transaction (a new one when the pairs changed).
     @discardableResult
     static func run(
-        _ file: String, now: Date = Date(), _ body: (inout [String: String], inout LeaseTable) throws -> Void
+        _ file: String, now: Date = Date(), _ body: (inout [GoString: GoString], inout LeaseTable) throws -> Void
     ) throws -> Int64 {
         let lockPath = file + ".lock"
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -103,10 +105,10 @@ enum StoreFileTransaction {
         }
         defer { flock(lock, LOCK_UN) }
 
-        var pairs: [String: String] = [:]
+        var pairs: [GoString: GoString] = [:]
         var revision: Int64 = 0
         if let data = FileManager.default.contents(atPath: file) {
-            try YAMLFlattener.flatten(String(decoding: data, as: UTF8.self), file: file, into: &pairs)
+            try YAMLFlattener.flatten(data, file: file, into: &pairs)
             revision = FileStoreRevision.read(data) ?? 0
         }
         var leases = LeaseTable.read(for: file)
@@ -126,10 +128,11 @@ enum StoreFileTransaction {
     }
 
     /// A flat YAML map, keys sorted, every scalar double-quoted so YAML 1.1 cannot reinterpret it.
-    static func yaml(_ pairs: [String: String], revision: Int64) -> String {
+    /// Keys and values are UTF-8 here (the file was, and `FileStore.put` refuses other bytes).
+    static func yaml(_ pairs: [GoString: GoString], revision: Int64) -> String {
         var text = FileStoreRevision.header(revision)
         for key in pairs.keys.sorted() {
-            text += "\(quote(key)): \(quote(pairs[key]!))\n"
+            text += "\(quote(key.lossyText)): \(quote(pairs[key]!.lossyText))\n"
         }
         return text
     }

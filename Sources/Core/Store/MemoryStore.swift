@@ -5,7 +5,7 @@ import Foundation
 /// For tests and for embedding the engine where another program owns the data. Lease expiry is checked when the
 /// store is used and by `expireLeases(now:)`.
 public actor MemoryStore: WritableKeyValueStore {
-    private var pairs: [String: (value: String, lease: LeaseID?)] = [:]
+    private var pairs: [GoString: (value: GoString, lease: LeaseID?)] = [:]
     private var revision: Int64 = 1
     private var log: [(revision: Int64, event: StoreEvent)] = []
     private var watchers:
@@ -20,7 +20,7 @@ public actor MemoryStore: WritableKeyValueStore {
     private let now: @Sendable () -> Date
 
     public init(
-        _ initial: [String: String] = [:], name: String = "memory", now: @escaping @Sendable () -> Date = { Date() }
+        _ initial: [GoString: GoString] = [:], name: String = "memory", now: @escaping @Sendable () -> Date = { Date() }
     ) {
         displayName = name
         self.now = now
@@ -29,7 +29,7 @@ public actor MemoryStore: WritableKeyValueStore {
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         expireLeases(now: now())
-        var result: [String: String] = [:]
+        var result: [GoString: GoString] = [:]
         for (key, entry) in pairs where Self.matches(key, prefixes) { result[key] = entry.value }
         return StoreSnapshot(pairs: result, revision: revision)
     }
@@ -60,13 +60,13 @@ public actor MemoryStore: WritableKeyValueStore {
         for watcher in watchers.values { watcher.continuation.yield(.connection(state)) }
     }
 
-    public func put(_ key: String, _ value: String, lease: LeaseID?) async throws {
+    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         if let lease, leases[lease] == nil { throw LeaseExpiredError(lease: lease) }
         pairs[key] = (value, lease)
         commit([.put(key: key, value: value)])
     }
 
-    public func delete(_ key: String) async throws {
+    public func delete(_ key: GoString) async throws {
         guard pairs.removeValue(forKey: key) != nil else { return }
         commit([.delete(key: key)])
     }
@@ -134,7 +134,7 @@ public actor MemoryStore: WritableKeyValueStore {
         }
     }
 
-    private static func matches(_ key: String, _ prefixes: [String]) -> Bool {
+    private static func matches(_ key: GoString, _ prefixes: [String]) -> Bool {
         prefixes.contains { key.hasPrefix($0) }
     }
 }

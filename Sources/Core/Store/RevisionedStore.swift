@@ -4,7 +4,7 @@ public protocol RevisionedStore: WritableKeyValueStore {
     /// Removes `key`.
     /// - Returns: the store revision from which on the key is absent; `nil` when it was not there (so when it went
     ///   is unknown).
-    func removeReportingRevision(_ key: String) async throws -> Int64?
+    func removeReportingRevision(_ key: GoString) async throws -> Int64?
     /// The revision at which each key under `prefix` was last written; keys the store has no revision for are
     /// left out.
     func modifiedRevisions(prefix: String) async throws -> [String: Int64]

@@ -37,6 +37,8 @@ enum YAMLEventReader {
         var line: Int
         var column: Int
         var message: String
+        /// libyaml's reader refused the bytes: they are not UTF-8 (or hold a character YAML forbids).
+        var notUTF8 = false
     }
 
     static func items(of text: UnsafeBufferPointer<UInt8>) throws -> [YAMLItem] {
@@ -56,6 +58,7 @@ enum YAMLEventReader {
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
+                if parser.error == YAML_READER_ERROR { throw readerProblem(parser, text) }
                 throw Problem(
                     line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1,
                     message: parser.problem.map { String(cString: $0) } ?? "malformed YAML")
@@ -109,6 +112,22 @@ enum YAMLEventReader {
         }
     }
 
+    /// The reader's complaint (it sets an offset, not a line) at the line and column of that byte.
+    private static func readerProblem(_ parser: yaml_parser_t, _ text: UnsafeBufferPointer<UInt8>) -> Problem {
+        let offset = min(parser.problem_offset, text.count)
+        var line = 1
+        var lineStart = 0
+        for index in 0..<offset where text[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        let what = parser.problem.map { String(cString: $0) } ?? "cannot be read"
+        let byte = offset < text.count ? " (byte 0x" + String(text[offset], radix: 16) + ")" : ""
+        return Problem(
+            line: line, column: offset - lineStart + 1,
+            message: "\(what)\(byte): a YAML file must be UTF-8", notUTF8: true)
+    }
+
     private static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         pointer.map { String(cString: $0) }
     }
@@ -151,7 +170,7 @@ struct YAMLWalk {
         return result
     }
 
-    mutating func walk(_ index: Int, key: String, depth: Int, into pairs: inout [String: String]) throws {
+    mutating func walk(_ index: Int, key: String, depth: Int, into pairs: inout [GoString: GoString]) throws {
         let node = resolved(index)
         let item = items[node]
         walked += 1
@@ -194,8 +213,8 @@ struct YAMLWalk {
             }
         case .scalar:
             switch YAMLFlattener.resolve(item) {
-            case .null: pairs[key] = nil
-            case .string(let text), .printed(let text): pairs[key] = text
+            case .null: pairs[GoString(key)] = nil
+            case .string(let text), .printed(let text): pairs[GoString(key)] = GoString(text)
             case .dropped: break
             }
         case .alias:

@@ -22,27 +22,55 @@ public enum YAMLFlattener {
     /// - Parameter file: the name used in errors.
     /// - Throws: `YAMLError` naming `file:line:col` for malformed YAML, a top level that is not a mapping, or a
     ///   mapping key that is not a string (confd crashes on those).
-    public static func flatten(_ text: String, file: String, into pairs: inout [String: String]) throws {
+    public static func flatten(_ text: String, file: String, into pairs: inout [GoString: GoString]) throws {
         try flatten(text, file: file, into: &pairs, maximumExpansion: maximumExpansion)
     }
 
+    /// Flattens the bytes of a YAML file. They must be UTF-8, as YAML (and go-yaml, so confd) requires: a file
+    /// that is not is refused, naming the line of the first byte that is not; escapes such as `"\xe9"` decode as
+    /// YAML says (to the character U+00E9, in UTF-8).
+    public static func flatten(_ bytes: [UInt8], file: String, into pairs: inout [GoString: GoString]) throws {
+        try bytes.withUnsafeBufferPointer {
+            try flatten($0, file: file, into: &pairs, maximumExpansion: maximumExpansion)
+        }
+    }
+
+    /// Flattens a file's contents in place (a store file is read whole; copying it would double that).
+    public static func flatten(_ data: Data, file: String, into pairs: inout [GoString: GoString]) throws {
+        try data.withUnsafeBytes { raw in
+            try flatten(raw.bindMemory(to: UInt8.self), file: file, into: &pairs, maximumExpansion: maximumExpansion)
+        }
+    }
+
     static func flatten(
-        _ text: String, file: String, into pairs: inout [String: String], maximumExpansion: Int
+        _ text: String, file: String, into pairs: inout [GoString: GoString], maximumExpansion: Int
     ) throws {
-        var text = text
+        try Array(text.utf8).withUnsafeBufferPointer {
+            try flatten($0, file: file, into: &pairs, maximumExpansion: maximumExpansion)
+        }
+    }
+
+    static func flatten(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, into pairs: inout [GoString: GoString],
+        maximumExpansion: Int
+    ) throws {
+        // An empty file holds no keys (and libyaml wants an input address even for no bytes).
+        guard bytes.baseAddress != nil, !bytes.isEmpty else { return }
         let items: [YAMLItem]
         do {
-            items = try text.withUTF8 { try YAMLEventReader.items(of: $0) }
+            items = try YAMLEventReader.items(of: bytes)
         } catch let deep as YAMLEventReader.TooDeep {
             throw YAMLError(
                 file: file, line: deep.line, column: deep.column,
                 message: "nested deeper than \(maximumDepth) levels")
         } catch let problem as YAMLEventReader.Problem {
-            // libyaml refused the text: let Yams say why, in the words and positions it always used.
-            do {
-                _ = try Yams.compose(yaml: text)
-            } catch let error as YamlError {
-                throw YAMLError.from(error, file: file)
+            if !problem.notUTF8 {
+                // libyaml refused the text: let Yams say why, in the words and positions it always used.
+                do {
+                    _ = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
+                } catch let error as YamlError {
+                    throw YAMLError.from(error, file: file)
+                }
             }
             throw YAMLError(file: file, line: problem.line, column: problem.column, message: problem.message)
         }

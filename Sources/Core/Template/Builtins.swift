@@ -2,7 +2,7 @@
 enum Builtins {
     /// `html`, `js` and `urlquery` take the single string argument as it is, else `fmt.Sprint` of all of them,
     /// where Go first turns a nil argument into the string `<no value>`.
-    static func evalArgs(_ args: [Value]) -> String {
+    static func evalArgs(_ args: [Value]) -> GoString {
         if args.count == 1, case .string(let s) = args[0] { return s }
         return GoFormat.sprint(
             args.map { arg in
@@ -13,12 +13,13 @@ enum Builtins {
             })
     }
 
-    private enum BasicKind { case bool, int, float, string }
+    private enum BasicKind { case bool, int, uint, float, string }
 
     private static func basicKind(_ value: Value) -> BasicKind? {
         switch value {
         case .bool: return .bool
         case .int: return .int
+        case .byte: return .uint
         case .float: return .float
         case .string: return .string
         default: return nil
@@ -30,6 +31,9 @@ enum Builtins {
         switch (a, b) {
         case (.bool(let x), .bool(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
+        // Go compares integers whatever their signedness.
+        case (.byte(let x), .byte(let y)): return x == y
+        case (.int(let x), .byte(let y)), (.byte(let y), .int(let x)): return x == Int64(y)
         case (.float(let x), .float(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
         case (.pair(let k1, let v1), .pair(let k2, let v2)): return k1 == k2 && v1 == v2
@@ -44,7 +48,8 @@ enum Builtins {
         if case .null = b { return false }
         for value in [a, b] {
             switch value {
-            case .list, .map: throw EvalError("non-comparable type \(GoFormat.plain(value)): \(value.goTypeName)")
+            case .list, .map:
+                throw EvalError("non-comparable type \(GoFormat.plain(value).lossyText): \(value.goTypeName)")
             default: break
             }
         }
@@ -57,8 +62,11 @@ enum Builtins {
     static func less(_ a: Value, _ b: Value) throws -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y
+        case (.byte(let x), .byte(let y)): return x < y
+        case (.int(let x), .byte(let y)): return x < Int64(y)
+        case (.byte(let x), .int(let y)): return Int64(x) < y
         case (.float(let x), .float(let y)): return x < y
-        case (.string(let x), .string(let y)): return GoFormat.goLess(x, y)
+        case (.string(let x), .string(let y)): return x < y
         default: break
         }
         guard let k1 = basicKind(a), let k2 = basicKind(b), k1 != .bool, k2 != .bool else {
@@ -69,6 +77,7 @@ enum Builtins {
     }
 
     private static func indexValue(_ value: Value, count: Int, cap: Int? = nil) throws -> Int {
+        if case .byte(let b) = value { return try indexValue(.int(Int64(b)), count: count, cap: cap) }
         guard case .int(let i) = value else {
             if case .missing = value { throw EvalError("cannot index slice/array with nil") }
             throw EvalError("cannot index slice/array with type \(value.goTypeName)")
@@ -85,8 +94,7 @@ enum Builtins {
             case .list(let items, _):
                 current = items[try indexValue(index, count: items.count)]
             case .string(let s):
-                let bytes = Array(s.utf8)
-                current = .int(Int64(bytes[try indexValue(index, count: bytes.count)]))
+                current = .byte(s.bytes[try indexValue(index, count: s.count)])
             case .map(let entries, let kind):
                 guard case .string(let key) = index else {
                     throw EvalError("value has type \(index.goTypeName); should be string")
@@ -107,9 +115,8 @@ enum Builtins {
         switch item {
         case .string(let s):
             guard indexes.count < 3 else { throw EvalError("cannot 3-index slice a string") }
-            let bytes = Array(s.utf8)
-            let (low, high) = try bounds(indexes, count: bytes.count)
-            return .string(String(decoding: bytes[low..<high], as: UTF8.self))
+            let (low, high) = try bounds(indexes, count: s.count)
+            return .string(GoString(s.bytes[low..<high]))
         case .list(let items, let kind):
             let (low, high) = try bounds(Array(indexes.prefix(2)), count: items.count)
             if indexes.count == 3 {
@@ -132,67 +139,77 @@ enum Builtins {
     }
 }
 
-/// Go's `html`, `js` and `urlquery` escapers.
+/// Go's `html`, `js` and `urlquery` escapers, byte by byte as Go's are.
 enum Escaping {
-    static func html(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "'": out += "&#39;"
-            case "\"": out += "&#34;"
-            case "\u{0}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
+    /// `template.HTMLEscapeString`.
+    static func html(_ s: GoString) -> GoString {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        for byte in s.bytes {
+            switch byte {
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "'"): out += "&#39;".utf8
+            case UInt8(ascii: "\""): out += "&#34;".utf8
+            case 0: out += "\u{FFFD}".utf8
+            default: out.append(byte)
             }
         }
-        return out
+        return GoString(out)
     }
 
-    static func js(_ s: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\"": out += "\\\""
-            case "<": out += "\\u003C"
-            case ">": out += "\\u003E"
-            case "&": out += "\\u0026"
-            case "=": out += "\\u003D"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 15)])
-                } else if scalar.value >= 0x80 && !GoStrings.isPrint(scalar) {
-                    let text = String(scalar.value, radix: 16).uppercased()
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - text.count)) + text
-                } else {
-                    out.unicodeScalars.append(scalar)
+    /// `template.JSEscapeString`: a printable rune (and a byte that is not UTF-8, which Go reads as the printable
+    /// U+FFFD) is copied as it is.
+    static func js(_ s: GoString) -> GoString {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index < s.count {
+            let byte = s.bytes[index]
+            guard byte >= 0x80 else {
+                index += 1
+                switch byte {
+                case UInt8(ascii: "\\"): out += "\\\\".utf8
+                case UInt8(ascii: "'"): out += "\\'".utf8
+                case UInt8(ascii: "\""): out += "\\\"".utf8
+                case UInt8(ascii: "<"): out += "\\u003C".utf8
+                case UInt8(ascii: ">"): out += "\\u003E".utf8
+                case UInt8(ascii: "&"): out += "\\u0026".utf8
+                case UInt8(ascii: "="): out += "\\u003D".utf8
+                case 0..<0x20: out += "\\u00".utf8 + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                default: out.append(byte)
                 }
+                continue
             }
+            let (scalar, width) = GoString.decodeRune(s.bytes, at: index)
+            if let scalar, !GoStrings.isPrint(scalar) {
+                let text = String(scalar.value, radix: 16).uppercased()
+                out += ("\\u" + String(repeating: "0", count: max(0, 4 - text.count)) + text).utf8
+            } else {
+                out += s.bytes[index..<(index + width)]
+            }
+            index += width
         }
-        return out
+        return GoString(out)
     }
 
     /// `url.QueryEscape`.
-    static func queryEscape(_ s: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var out = ""
-        for byte in s.utf8 {
+    static func queryEscape(_ s: GoString) -> GoString {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in s.bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                 UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
+                out.append(byte)
             case UInt8(ascii: " "):
-                out += "+"
+                out.append(UInt8(ascii: "+"))
             default:
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
             }
         }
-        return out
+        return GoString(out)
     }
 }

@@ -137,14 +137,14 @@ struct Evaluator {
             return
         case .map(let entries, _):
             if entries.isEmpty { break }
-            for key in entries.keys.sorted(by: GoFormat.goLess) where try !iterate(.string(key), entries[key]!) {
+            for key in entries.keys.sorted() where try !iterate(.string(key), entries[key]!) {
                 break
             }
             return
         case .missing, .null:
             break
         default:
-            throw error("range can't iterate over \(GoFormat.plain(value))", at: pipeline.position)
+            throw error("range can't iterate over \(GoFormat.plain(value).lossyText)", at: pipeline.position)
         }
         if let elseList = branch.elseList { try walk(elseList, dot: dot, out: &out) }
     }
@@ -289,7 +289,7 @@ struct Evaluator {
     private func field(named field: String, of value: Value, at position: Position) throws -> Value {
         switch value {
         case .map(let entries, _):
-            return entries[field] ?? .missing
+            return entries[GoString(field)] ?? .missing
         case .pair(let key, let pairValue):
             switch field {
             case "Key": return .string(key)
@@ -298,7 +298,7 @@ struct Evaluator {
             }
         case .srv(let target, let port, let priority, let weight):
             switch field {
-            case "Target": return .string(target)
+            case "Target": return .string(GoString(target))
             case "Port": return .int(port)
             case "Priority": return .int(priority)
             case "Weight": return .int(weight)

@@ -23,7 +23,7 @@ struct FunctionContext {
         }
     }
 
-    private func string(_ value: Value) throws -> String {
+    private func string(_ value: Value) throws -> GoString {
         switch value {
         case .string(let s): return s
         case .missing: throw EvalError("invalid value; expected string")
@@ -39,7 +39,7 @@ struct FunctionContext {
         }
     }
 
-    private func strings(_ value: Value) throws -> [String] {
+    private func strings(_ value: Value) throws -> [GoString] {
         switch value {
         case .list(let items, .strings): return items.map { if case .string(let s) = $0 { s } else { "" } }
         case .null, .missing: return []
@@ -53,7 +53,7 @@ struct FunctionContext {
         return value
     }
 
-    private static func stringList(_ items: [String]) -> Value {
+    private static func stringList(_ items: [GoString]) -> Value {
         .list(items.map(Value.string), .strings)
     }
 
@@ -69,7 +69,7 @@ struct FunctionContext {
         case .len:
             try arity(function, args, 1)
             switch args[0] {
-            case .string(let s): return .int(Int64(s.utf8.count))
+            case .string(let s): return .int(Int64(s.count))
             case .list(let items, _): return .int(Int64(items.count))
             case .map(let entries, _): return .int(Int64(entries.count))
             case .missing, .null: throw EvalError("len of nil pointer")
@@ -145,14 +145,14 @@ struct FunctionContext {
                 GoStrings.replace(try string(args[0]), try string(args[1]), try string(args[2]), Int(try int(args[3]))))
         case .trimSuffix:
             try arity(function, args, 2)
-            let (s, suffix) = (Array(try string(args[0]).utf8), Array(try string(args[1]).utf8))
-            if s.count >= suffix.count, Array(s[(s.count - suffix.count)...]) == suffix {
-                return .string(String(decoding: s[..<(s.count - suffix.count)], as: UTF8.self))
+            let (s, suffix) = (try string(args[0]).bytes, try string(args[1]).bytes)
+            if s.count >= suffix.count, s[(s.count - suffix.count)...].elementsEqual(suffix) {
+                return .string(GoString(s[..<(s.count - suffix.count)]))
             }
-            return .string(String(decoding: s, as: UTF8.self))
+            return .string(GoString(s))
         case .json:
             try arity(function, args, 1)
-            let value = try GoJSON.parse(try string(args[0]))
+            let value = try GoJSON.parse(try string(args[0]).lossyText)
             if case .null = value { return .map([:], .any) }
             guard case .map = value else {
                 throw EvalError(
@@ -161,7 +161,7 @@ struct FunctionContext {
             return value
         case .jsonArray:
             try arity(function, args, 1)
-            let value = try GoJSON.parse(try string(args[0]))
+            let value = try GoJSON.parse(try string(args[0]).lossyText)
             if case .null = value { return .list([], .any) }
             guard case .list = value else {
                 throw EvalError("json: cannot unmarshal \(GoJSON.kindName(value)) into Go value of type []interface {}")
@@ -169,7 +169,7 @@ struct FunctionContext {
             return value
         case .map:
             guard args.count % 2 == 0 else { throw EvalError("invalid map call") }
-            var entries: [String: Value] = [:]
+            var entries: [GoString: Value] = [:]
             var i = 0
             while i < args.count {
                 guard case .string(let key) = args[i] else { throw EvalError("map keys must be strings") }
@@ -181,19 +181,22 @@ struct FunctionContext {
             try atLeast(function, args, 1)
             let name = try string(args[0])
             let defaults = try args.dropFirst().map(string)
-            let value = ProcessInfo.processInfo.environment[name] ?? ""
+            let value = name.utf8Text.flatMap { ProcessInfo.processInfo.environment[$0] } ?? ""
             if value.isEmpty, let fallback = defaults.first { return .string(fallback) }
-            return .string(value)
+            return .string(GoString(value))
         case .datetime:
             try arity(function, args, 0)
             return .time(GoTime.now())
         case .fileExists:
             try arity(function, args, 1)
             var info = stat()
-            return .bool(stat(try string(args[0]), &info) == 0)
+            // The path's bytes as they are; Go refuses a path holding a NUL.
+            let path = try string(args[0]).bytes
+            guard !path.contains(0) else { return .bool(false) }
+            return .bool(stat(path.map { CChar(bitPattern: $0) } + [0], &info) == 0)
         case .base64Encode:
             try arity(function, args, 1)
-            return .string(Data(try string(args[0]).utf8).base64EncodedString())
+            return .string(GoString(Data(try string(args[0]).bytes).base64EncodedString()))
         case .base64Decode:
             try arity(function, args, 1)
             return .string(try GoBase64.decode(try string(args[0])))
@@ -203,7 +206,7 @@ struct FunctionContext {
             switch text {
             case "1", "t", "T", "true", "TRUE", "True": return .bool(true)
             case "0", "f", "F", "false", "FALSE", "False": return .bool(false)
-            default: throw EvalError("strconv.ParseBool: parsing \(GoFormat.quote(text)): invalid syntax")
+            default: throw EvalError("strconv.ParseBool: parsing \(GoFormat.quote(text).lossyText): invalid syntax")
             }
         case .reverse:
             try arity(function, args, 1)
@@ -220,8 +223,7 @@ struct FunctionContext {
             let items = try strings(args[0])
             // A stable sort (confd's is not, and scrambles ties above 12 elements).
             let sorted = items.enumerated().sorted {
-                $0.element.utf8.count != $1.element.utf8.count
-                    ? $0.element.utf8.count < $1.element.utf8.count : $0.offset < $1.offset
+                $0.element.count != $1.element.count ? $0.element.count < $1.element.count : $0.offset < $1.offset
             }
             return Self.stringList(sorted.map(\.element))
         case .sortKVByLength:
@@ -230,7 +232,7 @@ struct FunctionContext {
                 if case .null = interface(args[0]) { return .list([], .pairSlice) }
                 throw EvalError("wrong type for value; expected []memkv.KVPair; got \(args[0].goTypeName)")
             }
-            func keyLength(_ value: Value) -> Int { if case .pair(let key, _) = value { key.utf8.count } else { 0 } }
+            func keyLength(_ value: Value) -> Int { if case .pair(let key, _) = value { key.count } else { 0 } }
             let sorted = items.enumerated().sorted {
                 keyLength($0.element) != keyLength($1.element)
                     ? keyLength($0.element) < keyLength($1.element) : $0.offset < $1.offset
@@ -264,18 +266,19 @@ struct FunctionContext {
             return .int(try GoStrings.atoi(text))
         case .lookupIP, .lookupIPV4, .lookupIPV6:
             try arity(function, args, 1)
-            let addresses = Resolver.lookupIP(try string(args[0]))
+            let addresses = Resolver.lookupIP(try string(args[0]).lossyText)
             let filtered: [String]
             switch function {
             case .lookupIPV4: filtered = addresses.filter { !$0.contains(":") }
             case .lookupIPV6: filtered = addresses.filter { $0.contains(":") }
             default: filtered = addresses
             }
-            return Self.stringList(filtered.sorted(by: GoFormat.goLess))
+            return Self.stringList(filtered.sorted(by: GoFormat.goLess).map { GoString($0) })
         case .lookupSRV:
             try arity(function, args, 3)
             let records = Resolver.lookupSRV(
-                service: try string(args[0]), proto: try string(args[1]), name: try string(args[2]))
+                service: try string(args[0]).lossyText, proto: try string(args[1]).lossyText,
+                name: try string(args[2]).lossyText)
             return .list(
                 records.map { .srv(target: $0.target, port: $0.port, priority: $0.priority, weight: $0.weight) }, .srvs)
 
@@ -285,7 +288,7 @@ struct FunctionContext {
         case .get:
             try arity(function, args, 1)
             let key = try string(args[0])
-            guard let value = view.value(for: key) else { throw EvalError("key does not exist: \(key)") }
+            guard let value = view.value(for: key) else { throw EvalError("key does not exist: \(key.lossyText)") }
             return .pair(key: key, value: value)
         case .gets:
             try arity(function, args, 1)
@@ -297,10 +300,10 @@ struct FunctionContext {
             let defaults = try args.dropFirst().map(string)
             if let value = view.value(for: key) { return .string(value) }
             if let fallback = defaults.first { return .string(fallback) }
-            throw EvalError("key does not exist: \(key)")
+            throw EvalError("key does not exist: \(key.lossyText)")
         case .getvs:
             try arity(function, args, 1)
-            return .list(try view.sortedMatchingValues(try string(args[0])), .strings)
+            return .list(try view.sortedMatchingValues(try string(args[0])).map(Value.string), .strings)
         case .ls:
             try arity(function, args, 1)
             return Self.stringList(view.list(try string(args[0])))

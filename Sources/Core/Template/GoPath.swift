@@ -25,23 +25,26 @@ enum GoPath {
     /// True when `clean` would return `path` unchanged: no empty, `.` or `..` element and no trailing `/`.
     /// Every store key passes through here, so it reads the bytes in place rather than through `String.UTF8View`.
     static func isClean(_ path: String) -> Bool {
-        path.withUTF8Bytes { bytes in
-            if bytes.count == 1, bytes[0] == UInt8(ascii: "/") { return true }
-            var length = 0
-            var dots = 0
-            for (offset, byte) in bytes.enumerated() {
-                if byte == UInt8(ascii: "/") {
-                    if offset == 0 { continue }
-                    if length == 0 || (length == dots && length <= 2) { return false }
-                    length = 0
-                    dots = 0
-                } else {
-                    length += 1
-                    if byte == UInt8(ascii: ".") { dots += 1 }
-                }
+        path.withUTF8Bytes { isClean($0) }
+    }
+
+    /// `isClean` of a path's bytes.
+    static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count == 1, bytes[0] == UInt8(ascii: "/") { return true }
+        var length = 0
+        var dots = 0
+        for (offset, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "/") {
+                if offset == 0 { continue }
+                if length == 0 || (length == dots && length <= 2) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
             }
-            return length > 0 && !(length == dots && length <= 2)
         }
+        return length > 0 && !(length == dots && length <= 2)
     }
 
     static func base(_ path: String) -> String {

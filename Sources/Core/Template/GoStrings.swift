@@ -1,48 +1,50 @@
 /// The parts of Go's `strings` and `strconv` that confd's functions expose, with Go's byte semantics.
 enum GoStrings {
-    /// `strings.Split`; an empty separator splits after each UTF-8 sequence.
-    static func split(_ s: String, _ separator: String) -> [String] {
-        if separator.isEmpty { return s.unicodeScalars.map { String($0) } }
-        let bytes = Array(s.utf8)
-        let sep = Array(separator.utf8)
-        var parts: [String] = []
+    /// `strings.Split`; an empty separator splits after each UTF-8 sequence (a byte that is not UTF-8 alone).
+    static func split(_ s: GoString, _ separator: GoString) -> [GoString] {
+        if separator.isEmpty {
+            return s.runes.map { GoString(s.bytes[$0.offset..<($0.offset + $0.width)]) }
+        }
+        let bytes = s.bytes
+        let sep = separator.bytes
+        var parts: [GoString] = []
         var start = 0
         var i = 0
         while i + sep.count <= bytes.count {
-            if bytes[i] == sep[0] && Array(bytes[i..<(i + sep.count)]) == sep {
-                parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
+            if bytes[i] == sep[0] && bytes[i..<(i + sep.count)].elementsEqual(sep) {
+                parts.append(GoString(bytes[start..<i]))
                 i += sep.count
                 start = i
             } else {
                 i += 1
             }
         }
-        parts.append(String(decoding: bytes[start...], as: UTF8.self))
+        parts.append(GoString(bytes[start...]))
         return parts
     }
 
     /// Byte offset of the first `needle` in `haystack`.
-    static func index(of needle: String, in haystack: String) -> Int? {
-        let h = Array(haystack.utf8)
-        let n = Array(needle.utf8)
+    static func index(of needle: GoString, in haystack: GoString) -> Int? {
+        let (h, n) = (haystack.bytes, needle.bytes)
         if n.isEmpty { return 0 }
         guard n.count <= h.count else { return nil }
-        for i in 0...(h.count - n.count) where h[i] == n[0] && Array(h[i..<(i + n.count)]) == n { return i }
+        for i in 0...(h.count - n.count) where h[i] == n[0] && h[i..<(i + n.count)].elementsEqual(n) { return i }
         return nil
     }
 
     /// `strings.Replace(s, old, new, n)`.
-    static func replace(_ s: String, _ old: String, _ new: String, _ limit: Int) -> String {
+    static func replace(_ s: GoString, _ old: GoString, _ new: GoString, _ limit: Int) -> GoString {
         if old == new || limit == 0 { return s }
         if old.isEmpty {
-            var out = ""
+            // Before each rune (a byte that is not UTF-8 counts as one) and at the end.
+            var out = GoString.empty
             var count = 0
-            for scalar in s.unicodeScalars {
+            for rune in s.runes {
                 if limit < 0 || count < limit {
                     out += new
                     count += 1
                 }
-                out.unicodeScalars.append(scalar)
+                out.bytes += s.bytes[rune.offset..<(rune.offset + rune.width)]
             }
             if limit < 0 || count < limit { out += new }
             return out
@@ -50,38 +52,41 @@ enum GoStrings {
         var parts = split(s, old)
         if parts.count == 1 { return s }
         if limit >= 0 && parts.count - 1 > limit {
-            let head = parts[0...limit]
-            let tail = parts[(limit + 1)...].joined(separator: old)
-            parts = Array(head)
+            let tail = Array(parts[(limit + 1)...]).joined(separator: old)
+            parts = Array(parts[0...limit])
             parts[parts.count - 1] += old + tail
         }
         return parts.joined(separator: new)
     }
 
-    /// `strings.ToUpper`/`ToLower`: rune by rune, a rune without a single-rune mapping stays as it is (`ß`).
-    static func mapRunes(_ s: String, upper: Bool) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in s.unicodeScalars {
-            if scalar.isASCII {
-                let v = scalar.value
-                if upper, v >= 97, v <= 122 {
-                    out.append(UnicodeScalar(v - 32)!)
-                } else if !upper, v >= 65, v <= 90 {
-                    out.append(UnicodeScalar(v + 32)!)
-                } else {
-                    out.append(scalar)
-                }
-                continue
-            }
-            let mapped = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
-            let scalars = mapped.unicodeScalars
-            if scalars.count == 1 { out.append(scalars.first!) } else { out.append(scalar) }
+    /// `strings.ToUpper`/`ToLower`: Go's simple case mapping rune by rune (`GoCaseTable`, generated from Go), so a
+    /// rune without a single-rune mapping stays as it is (`ß`). A string of ASCII only is mapped in place; in any
+    /// other, as `strings.Map` does, a byte that is not UTF-8 becomes U+FFFD.
+    static func mapRunes(_ s: GoString, upper: Bool) -> GoString {
+        if s.bytes.allSatisfy({ $0 < 0x80 }) {
+            return GoString(
+                s.bytes.map { byte in
+                    if upper, byte >= 97, byte <= 122 { return byte - 32 }
+                    if !upper, byte >= 65, byte <= 90 { return byte + 32 }
+                    return byte
+                })
         }
-        return String(out)
+        let table = upper ? GoCaseTable.upper : GoCaseTable.lower
+        var out = GoString.empty
+        out.bytes.reserveCapacity(s.count)
+        for rune in s.runes {
+            let mapped = GoCaseTable.map(rune.rune.value, table)
+            out.append(Unicode.Scalar(mapped) ?? rune.rune)
+        }
+        return out
     }
 
     /// `strconv.Atoi`.
-    static func atoi(_ text: String) throws -> Int64 {
+    static func atoi(_ text: GoString) throws -> Int64 {
+        try atoi(text.lossyText, quoted: GoFormat.quote(text).lossyText)
+    }
+
+    private static func atoi(_ text: String, quoted: String) throws -> Int64 {
         var digits = Substring(text)
         var negative = false
         if digits.first == "+" || digits.first == "-" {
@@ -89,10 +94,10 @@ enum GoStrings {
             digits = digits.dropFirst()
         }
         guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw EvalError("strconv.Atoi: parsing \(GoFormat.quote(text)): invalid syntax")
+            throw EvalError("strconv.Atoi: parsing \(quoted): invalid syntax")
         }
         guard let magnitude = UInt64(digits), magnitude <= UInt64(Int64.max) + (negative ? 1 : 0) else {
-            throw EvalError("strconv.Atoi: parsing \(GoFormat.quote(text)): value out of range")
+            throw EvalError("strconv.Atoi: parsing \(quoted): value out of range")
         }
         if negative { return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude) }
         return Int64(magnitude)
@@ -112,7 +117,8 @@ enum GoStrings {
 
 /// `base64.StdEncoding.DecodeString`, with Go's error wording.
 enum GoBase64 {
-    static func decode(_ text: String) throws -> String {
+    /// The decoded bytes, exactly (they need not be UTF-8).
+    static func decode(_ text: GoString) throws -> GoString {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var table = [Int](repeating: -1, count: 256)
         for (i, c) in alphabet.enumerated() { table[Int(c)] = i }
@@ -120,7 +126,7 @@ enum GoBase64 {
         var quantum: [Int] = []
         var padding = 0
         var position = 0
-        let bytes = Array(text.utf8)
+        let bytes = text.bytes
         func fail(_ at: Int) -> EvalError { EvalError("illegal base64 data at input byte \(at)") }
         for byte in bytes {
             defer { position += 1 }
@@ -151,247 +157,6 @@ enum GoBase64 {
             }
         }
         if !quantum.isEmpty { throw fail(bytes.count - (padding > 0 ? 1 : 0) - (quantum.count == 1 ? 0 : 0)) }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// `encoding/json` decoding into `interface{}`: objects to maps, arrays to lists, every number to float64.
-enum GoJSON {
-    static func kindName(_ value: Value) -> String {
-        switch value {
-        case .map: return "object"
-        case .list: return "array"
-        case .string: return "string"
-        case .float: return "number"
-        case .bool: return "bool"
-        default: return "null"
-        }
-    }
-
-    static func parse(_ text: String) throws -> Value {
-        var parser = JSONParser(bytes: Array(text.utf8))
-        parser.skipSpace()
-        let value = try parser.parseValue()
-        parser.skipSpace()
-        if parser.index < parser.bytes.count {
-            throw EvalError("invalid character \(parser.describe(parser.bytes[parser.index])) after top-level value")
-        }
-        // `null` leaves the Go map or slice nil, which prints as empty.
-        return value
-    }
-
-    private struct JSONParser {
-        let bytes: [UInt8]
-        var index = 0
-        /// Arrays and objects open around the current position; bounded (Go's decoder stops at 10000) so that a
-        /// value like `[[[[…` cannot overflow the stack of the recursive descent.
-        var depth = 0
-        static let maximumDepth = 1000
-
-        mutating func enter() throws {
-            guard depth < Self.maximumDepth else { throw EvalError("exceeded max depth") }
-            depth += 1
-        }
-
-        mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
-        }
-
-        func describe(_ byte: UInt8) -> String {
-            if byte == UInt8(ascii: "'") { return "'\\''" }
-            if byte == UInt8(ascii: "\"") { return "'\"'" }
-            if byte < 0x20 || byte >= 0x7F { return "'\\x\(String(byte, radix: 16))'" }
-            return "'\(Character(UnicodeScalar(byte)))'"
-        }
-
-        mutating func parseValue() throws -> Value {
-            guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-            let c = bytes[index]
-            switch c {
-            case UInt8(ascii: "{"): return try parseObject()
-            case UInt8(ascii: "["): return try parseArray()
-            case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): return try literal("true", .bool(true))
-            case UInt8(ascii: "f"): return try literal("false", .bool(false))
-            case UInt8(ascii: "n"): return try literal("null", .null)
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-            default: throw EvalError("invalid character \(describe(c)) looking for beginning of value")
-            }
-        }
-
-        mutating func literal(_ word: String, _ value: Value) throws -> Value {
-            for expected in word.utf8 {
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                guard bytes[index] == expected else {
-                    throw EvalError(
-                        "invalid character \(describe(bytes[index])) in literal \(word) (expecting '\(Character(UnicodeScalar(expected)))')"
-                    )
-                }
-                index += 1
-            }
-            return value
-        }
-
-        mutating func parseObject() throws -> Value {
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            var entries: [String: Value] = [:]
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .map(entries, .any)
-            }
-            while true {
-                skipSpace()
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                guard bytes[index] == UInt8(ascii: "\"") else {
-                    throw EvalError(
-                        "invalid character \(describe(bytes[index])) looking for beginning of object key string")
-                }
-                let key = try parseString()
-                skipSpace()
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                guard bytes[index] == UInt8(ascii: ":") else {
-                    throw EvalError("invalid character \(describe(bytes[index])) after object key")
-                }
-                index += 1
-                skipSpace()
-                entries[key] = try parseValue()
-                skipSpace()
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "}") else {
-                    throw EvalError("invalid character \(describe(bytes[index])) after object key:value pair")
-                }
-                index += 1
-                return .map(entries, .any)
-            }
-        }
-
-        mutating func parseArray() throws -> Value {
-            try enter()
-            defer { depth -= 1 }
-            index += 1
-            var items: [Value] = []
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .list(items, .any)
-            }
-            while true {
-                skipSpace()
-                items.append(try parseValue())
-                skipSpace()
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "]") else {
-                    throw EvalError("invalid character \(describe(bytes[index])) after array element")
-                }
-                index += 1
-                return .list(items, .any)
-            }
-        }
-
-        mutating func parseString() throws -> String {
-            index += 1
-            var out: [UInt8] = []
-            while true {
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                let c = bytes[index]
-                index += 1
-                if c == UInt8(ascii: "\"") { break }
-                if c < 0x20 { throw EvalError("invalid character \(describe(c)) in string literal") }
-                guard c == UInt8(ascii: "\\") else {
-                    out.append(c)
-                    continue
-                }
-                guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-                let e = bytes[index]
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                        bytes[index + 1] == UInt8(ascii: "u")
-                    {
-                        let saved = index
-                        index += 2
-                        let low = try hex4()
-                        if (0xDC00..<0xE000).contains(low) {
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            index = saved
-                        }
-                    }
-                    let scalar = UnicodeScalar(code) ?? "\u{FFFD}"
-                    out.append(contentsOf: Array(String(scalar).utf8))
-                default:
-                    throw EvalError("invalid character \(describe(e)) in string escape code")
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard index + 4 <= bytes.count,
-                let value = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
-            else { throw EvalError("invalid character in \\u hexadecimal character escape") }
-            index += 4
-            return value
-        }
-
-        mutating func parseNumber() throws -> Value {
-            let start = index
-            if bytes[index] == UInt8(ascii: "-") { index += 1 }
-            func digits() -> Int {
-                let from = index
-                while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-                return index - from
-            }
-            guard index < bytes.count else { throw EvalError("unexpected end of JSON input") }
-            if bytes[index] == UInt8(ascii: "0") {
-                index += 1
-            } else if digits() == 0 {
-                throw EvalError("invalid character \(describe(bytes[index])) in numeric literal")
-            }
-            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-                index += 1
-                guard digits() > 0 else {
-                    throw index < bytes.count
-                        ? EvalError(
-                            "invalid character \(describe(bytes[index])) after decimal point in numeric literal")
-                        : EvalError("unexpected end of JSON input")
-                }
-            }
-            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-                index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                    index += 1
-                }
-                guard digits() > 0 else {
-                    throw index < bytes.count
-                        ? EvalError("invalid character \(describe(bytes[index])) in exponent of numeric literal")
-                        : EvalError("unexpected end of JSON input")
-                }
-            }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard let value = Double(text), value.isFinite else {
-                throw EvalError("json: cannot unmarshal number \(text) into Go value of type float64")
-            }
-            return .float(value)
-        }
+        return GoString(out)
     }
 }

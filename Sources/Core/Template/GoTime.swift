@@ -49,10 +49,10 @@ struct GoTime: Sendable, Equatable {
             guard args.count == 1, case .string(let layout) = args[0] else {
                 throw EvalError("wrong number of args for Format: want 1 got \(args.count)")
             }
-            return .string(format(layout))
+            return .string(GoString(format(layout.lossyText)))
         case "String":
             try noArgs()
-            return .string(description)
+            return .string(GoString(description))
         case "Unix":
             try noArgs()
             return .int(seconds)
@@ -79,7 +79,7 @@ struct GoTime: Sendable, Equatable {
             return .int(Int64(t.tm_year) + 1900)
         case "Month":
             try noArgs()
-            return .string(Self.months[Int(t.tm_mon)])
+            return .string(GoString(Self.months[Int(t.tm_mon)]))
         case "Day":
             try noArgs()
             return .int(Int64(t.tm_mday))
@@ -100,7 +100,7 @@ struct GoTime: Sendable, Equatable {
             return .int(Int64(t.tm_yday) + 1)
         case "Weekday":
             try noArgs()
-            return .string(Self.days[Int(t.tm_wday)])
+            return .string(GoString(Self.days[Int(t.tm_wday)]))
         default:
             throw EvalError("can't evaluate field \(method) in type time.Time")
         }

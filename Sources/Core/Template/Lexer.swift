@@ -35,8 +35,8 @@ struct Lexer {
         "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
     ]
 
-    init(source: String, name: String) {
-        self.source = Array(source.utf8)
+    init(source: [UInt8], name: String) {
+        self.source = source
         self.name = name
     }
 
@@ -176,10 +176,16 @@ struct Lexer {
             }
             let tokenLine = line
             let tokenColumn = column
-            func emit(_ kind: Token.Kind, _ text: String) {
+            func emit(_ kind: Token.Kind, _ text: String, bytes: [UInt8] = []) {
                 tokens.append(
-                    Token(kind: kind, text: text, line: tokenLine, column: tokenColumn, spaceBefore: sawSpace))
+                    Token(
+                        kind: kind, text: text, line: tokenLine, column: tokenColumn, spaceBefore: sawSpace,
+                        bytes: bytes))
                 sawSpace = false
+            }
+            // Quoted tokens keep their bytes: a literal may hold bytes that are not UTF-8.
+            func emitQuoted(_ kind: Token.Kind, _ bytes: [UInt8]) {
+                emit(kind, String(decoding: bytes, as: UTF8.self), bytes: bytes)
             }
             switch byte {
             case UInt8(ascii: "|"):
@@ -208,11 +214,11 @@ struct Lexer {
                 advance()
                 emit(.assign, "=")
             case UInt8(ascii: "\""):
-                emit(.string, try lexQuoted(quote: UInt8(ascii: "\""), what: "unterminated quoted string"))
+                emitQuoted(.string, try lexQuoted(quote: UInt8(ascii: "\""), what: "unterminated quoted string"))
             case UInt8(ascii: "`"):
-                emit(.rawString, try lexRaw())
+                emitQuoted(.rawString, try lexRaw())
             case UInt8(ascii: "'"):
-                emit(.char, try lexQuoted(quote: UInt8(ascii: "'"), what: "unterminated character constant"))
+                emitQuoted(.char, try lexQuoted(quote: UInt8(ascii: "'"), what: "unterminated character constant"))
             case UInt8(ascii: "$"):
                 advance()
                 var text = "$"
@@ -271,7 +277,7 @@ struct Lexer {
         return nil
     }
 
-    private mutating func lexQuoted(quote: UInt8, what: String) throws -> String {
+    private mutating func lexQuoted(quote: UInt8, what: String) throws -> [UInt8] {
         let startLine = line
         let startColumn = column
         let start = position
@@ -290,10 +296,10 @@ struct Lexer {
             }
             if byte == quote { break }
         }
-        return String(decoding: source[start..<position], as: UTF8.self)
+        return Array(source[start..<position])
     }
 
-    private mutating func lexRaw() throws -> String {
+    private mutating func lexRaw() throws -> [UInt8] {
         let startLine = line
         let startColumn = column
         let start = position
@@ -305,7 +311,7 @@ struct Lexer {
             advance()
             if byte == UInt8(ascii: "`") { break }
         }
-        return String(decoding: source[start..<position], as: UTF8.self)
+        return Array(source[start..<position])
     }
 
     /// Scans a number the way Go's lexer does (sign, base prefix, digits with underscores, fraction, exponent,

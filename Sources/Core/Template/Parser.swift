@@ -20,7 +20,7 @@ struct Parser {
         self.name = name
     }
 
-    private func error(_ message: String, at token: Token) -> TemplateError {
+    func error(_ message: String, at token: Token) -> TemplateError {
         TemplateError(name: name, line: token.line, column: token.column, message: message)
     }
 
@@ -71,23 +71,43 @@ struct Parser {
         guard nameToken.kind == .string || nameToken.kind == .rawString else {
             throw error("name of template in define must be a string, found \(describe(nameToken))", at: nameToken)
         }
-        let defined = try unquote(nameToken)
+        let defined = try unquote(nameToken).lossyText
         try expectRightDelim(after: "define clause")
-        // Restored on every exit: a caller further up unwinds its own scopes after an error too.
-        let savedScopes = scopes
-        scopes = [["$"]]
-        try enterNesting(at: keyword)
-        defer {
-            nesting -= 1
-            scopes = savedScopes
-        }
-        let (list, terminator) = try parseList()
+        let (list, terminator) = try parseDefinitionBody(at: keyword)
         guard let terminator, terminator.text == "end" else {
             throw error(
                 terminator == nil ? "unexpected EOF in define" : "unexpected {{else}} in define",
                 at: terminator ?? keyword)
         }
-        definitions[defined] = list
+        try define(defined, list, at: keyword)
+    }
+
+    /// The body of a `define` or `block`: a template of its own, so the caller's variables and ranges do not reach
+    /// into it (`{{break}}` there is outside any range, as in Go).
+    private mutating func parseDefinitionBody(at keyword: Token) throws -> ([Node], Token?) {
+        let (savedScopes, savedRangeDepth) = (scopes, rangeDepth)
+        scopes = [["$"]]
+        rangeDepth = 0
+        try enterNesting(at: keyword)
+        // Restored on every exit: a caller further up unwinds its own scopes after an error too.
+        defer {
+            nesting -= 1
+            scopes = savedScopes
+            rangeDepth = savedRangeDepth
+        }
+        return try parseList()
+    }
+
+    /// Records a definition as Go's parser does: a template whose body is only space may be replaced or leaves the
+    /// one already there in place; two with content are an error.
+    private mutating func define(_ name: String, _ list: [Node], at keyword: Token) throws {
+        guard let existing = definitions[name], !Self.isEmpty(existing) else {
+            definitions[name] = list
+            return
+        }
+        if !Self.isEmpty(list) {
+            throw error("template: multiple definition of template \(GoFormat.quote(name))", at: keyword)
+        }
     }
 
     /// Parses nodes until `{{end}}`, `{{else}}` or EOF; returns the terminating keyword token (already consumed,
@@ -195,7 +215,7 @@ struct Parser {
         guard nameToken.kind == .string || nameToken.kind == .rawString else {
             throw error("unexpected \(describe(nameToken)) in \(clause)", at: nameToken)
         }
-        let called = try unquote(nameToken)
+        let called = try unquote(nameToken).lossyText
         var pipeline: Pipeline?
         if current.kind != .rightDelim {
             pipeline = try parsePipeline(context: clause, allowDeclarations: false, start: keyword)
@@ -207,18 +227,11 @@ struct Parser {
 
     private mutating func parseBlock() throws -> Node {
         let (keyword, called, pipeline) = try parseNameAndPipeline(clause: "block clause")
-        let savedScopes = scopes
-        scopes = [["$"]]
-        try enterNesting(at: keyword)
-        defer {
-            nesting -= 1
-            scopes = savedScopes
-        }
-        let (list, terminator) = try parseList()
+        let (list, terminator) = try parseDefinitionBody(at: keyword)
         guard let terminator, terminator.text == "end" else {
             throw error("unexpected EOF in block clause", at: terminator ?? keyword)
         }
-        definitions[called] = list
+        try define(called, list, at: keyword)
         return .template(name: called, pipeline: pipeline, position: position(keyword))
     }
 
@@ -334,11 +347,7 @@ struct Parser {
         case .bool: term = .constant(.bool(token.text == "true"), isNumber: false, text: token.text, here)
         case .string, .rawString: term = .constant(.string(try unquote(token)), isNumber: false, text: token.text, here)
         case .char:
-            let text = try unquote(token)
-            guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first else {
-                throw error("malformed character constant: \(token.text)", at: token)
-            }
-            term = .constant(.int(Int64(scalar.value)), isNumber: true, text: token.text, here)
+            term = .constant(.int(Int64(try unquoteChar(token))), isNumber: true, text: token.text, here)
         case .number:
             term = .constant(try number(token), isNumber: true, text: token.text, here)
         case .field:
@@ -386,105 +395,5 @@ struct Parser {
         case .keyword: return "<\(token.text)>"
         default: return "\(GoFormat.quote(token.text))"
         }
-    }
-
-    private func number(_ token: Token) throws -> Value {
-        var text = token.text
-        guard !text.hasSuffix("i") else {
-            throw error("complex number \(token.text) is not supported", at: token)
-        }
-        let negative = text.hasPrefix("-")
-        if text.hasPrefix("-") || text.hasPrefix("+") { text.removeFirst() }
-        // Underscores must sit between digits.
-        if text.contains("_") {
-            if text.hasPrefix("_") || text.hasSuffix("_") || text.contains("__") {
-                throw error("bad number syntax: \"\(token.text)\"", at: token)
-            }
-            text = text.replacingOccurrences(of: "_", with: "")
-        }
-        let lower = text.lowercased()
-        let (radix, digits) = GoIntegerLiteral.radixAndDigits(Substring(lower))
-        let isFloatSyntax =
-            radix == 10 ? (lower.contains(".") || lower.contains("e")) : (radix == 16 && lower.contains("p"))
-        if !isFloatSyntax {
-            guard !digits.isEmpty, let magnitude = UInt64(digits, radix: radix) else {
-                throw error("bad number syntax: \"\(token.text)\"", at: token)
-            }
-            guard let value = GoIntegerLiteral.signed(magnitude, negative: negative) else {
-                throw error(
-                    negative ? "bad number syntax: \"\(token.text)\"" : "integer overflow: \(token.text)", at: token)
-            }
-            return .int(value)
-        }
-        let value: Double?
-        if radix == 16 {
-            value = Double(lower.hasPrefix("0x") ? "0x" + lower.dropFirst(2) : lower)
-        } else {
-            value = Double(lower)
-        }
-        guard let value, lower.first != "e" else { throw error("bad number syntax: \"\(token.text)\"", at: token) }
-        return .float(negative ? -value : value)
-    }
-
-    /// Go's `strconv.Unquote` for "…", `…` and '…'.
-    private func unquote(_ token: Token) throws -> String {
-        let text = token.text
-        if token.kind == .rawString {
-            return String(text.dropFirst().dropLast()).replacingOccurrences(of: "\r", with: "")
-        }
-        let scalars = Array(text.unicodeScalars.dropFirst().dropLast())
-        var out = String.UnicodeScalarView()
-        var i = 0
-        func fail() -> TemplateError { error("invalid syntax: \(text)", at: token) }
-        while i < scalars.count {
-            let c = scalars[i]
-            i += 1
-            guard c == "\\" else {
-                out.append(c)
-                continue
-            }
-            guard i < scalars.count else { throw fail() }
-            let e = scalars[i]
-            i += 1
-            switch e {
-            case "a": out.append("\u{07}")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "v": out.append("\u{0B}")
-            case "\\": out.append("\\")
-            case "'":
-                guard token.kind == .char else { throw fail() }
-                out.append("'")
-            case "\"":
-                guard token.kind == .string else { throw fail() }
-                out.append("\"")
-            case "x", "u", "U":
-                let count = e == "x" ? 2 : (e == "u" ? 4 : 8)
-                guard i + count <= scalars.count,
-                    let value = UInt32(String(String.UnicodeScalarView(scalars[i..<(i + count)])), radix: 16)
-                else { throw fail() }
-                i += count
-                if e == "x" {
-                    // A byte; templates here hold UTF-8 text, so bytes above 0x7F stand for themselves as Latin-1.
-                    out.append(UnicodeScalar(UInt8(value)))
-                } else {
-                    guard let scalar = UnicodeScalar(value) else { throw fail() }
-                    out.append(scalar)
-                }
-            case "0"..."7":
-                guard i + 2 <= scalars.count,
-                    let value = UInt32(String(String.UnicodeScalarView([e] + scalars[i..<(i + 2)])), radix: 8),
-                    value <= 255
-                else { throw fail() }
-                i += 2
-                out.append(UnicodeScalar(UInt8(value)))
-            default:
-                throw fail()
-            }
-        }
-        return String(out)
     }
 }

@@ -1,13 +1,14 @@
-/// Keys and their values kept in Go's byte order of the keys (`GoFormat.goLess`), unique.
+/// Keys and their values, as bytes, kept in Go's byte order of the keys, unique (by bytes: keys that differ only in
+/// Unicode normalization are two keys).
 ///
 /// The engine's mirror of the store and a template's view are this map: a prefix is a contiguous slice found by
 /// binary search, so `getvs "/test/*"` needs neither a scan of every key nor a sort of the matches, and one store
 /// event costs a binary search and an insert or remove instead of a re-sort.
 public struct SortedKeyMap: Sendable, Equatable {
     /// The keys in byte order.
-    public private(set) var keys: [String]
+    public private(set) var keys: [GoString]
     /// `values[i]` belongs to `keys[i]`.
-    public private(set) var values: [String]
+    public private(set) var values: [GoString]
     /// How many keys are not clean absolute paths (`path.Join("/", key)` would change them). When none are, a view
     /// under the root prefix is the map itself, shared rather than rebuilt key by key.
     public private(set) var uncleanKeyCount: Int
@@ -20,8 +21,8 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// The pairs of `dictionary`, sorted once.
-    public init(_ dictionary: [String: String]) {
-        var keys: [String] = []
+    public init(_ dictionary: [GoString: GoString]) {
+        var keys: [GoString] = []
         keys.reserveCapacity(dictionary.count)
         for key in dictionary.keys { keys.append(key) }
         self.keys = GoFormat.sortedInByteOrder(keys)
@@ -30,7 +31,7 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// Trusts that `keys` are unique and in byte order (the callers have just produced them that way).
-    init(sortedKeys keys: [String], values: [String]) {
+    init(sortedKeys keys: [GoString], values: [GoString]) {
         assert(keys.count == values.count)
         self.keys = keys
         self.values = values
@@ -38,9 +39,9 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// Builds a map from pairs in any order; when a key appears more than once, its last pair wins.
-    init(unsortedPairs pairs: [(key: String, value: String)]) {
-        var keys: [String] = []
-        var values: [String] = []
+    init(unsortedPairs pairs: [(key: GoString, value: GoString)]) {
+        var keys: [GoString] = []
+        var values: [GoString] = []
         keys.reserveCapacity(pairs.count)
         values.reserveCapacity(pairs.count)
         // Equal keys keep their order, so the last of them is the one left standing.
@@ -59,11 +60,11 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// True when `key` is a clean absolute path, its own view key under the root prefix.
-    static func isCleanAbsolute(_ key: String) -> Bool {
-        key.utf8.first == UInt8(ascii: "/") && GoPath.isClean(key)
+    static func isCleanAbsolute(_ key: GoString) -> Bool {
+        key.bytes.withUnsafeBufferPointer { $0.first == UInt8(ascii: "/") && GoPath.isClean($0) }
     }
 
-    private static func uncleanCount(_ keys: [String]) -> Int {
+    private static func uncleanCount(_ keys: [GoString]) -> Int {
         var count = 0
         for key in keys where !isCleanAbsolute(key) { count += 1 }
         return count
@@ -73,21 +74,21 @@ public struct SortedKeyMap: Sendable, Equatable {
     public var isEmpty: Bool { keys.isEmpty }
 
     /// The value at exactly `key`, or `nil`.
-    public subscript(key: String) -> String? {
+    public subscript(key: GoString) -> GoString? {
         let index = lowerBound(key)
         guard index < keys.count, keys[index] == key else { return nil }
         return values[index]
     }
 
     /// Every pair as a dictionary (for callers that look keys up many times or compare states).
-    public var dictionary: [String: String] {
+    public var dictionary: [GoString: GoString] {
         Dictionary(uniqueKeysWithValues: zip(keys, values))
     }
 
     /// Sets `key` to `value`.
     /// - Returns: true when the map changed (the key was missing or held another value).
     @discardableResult
-    public mutating func set(_ value: String, for key: String) -> Bool {
+    public mutating func set(_ value: GoString, for key: GoString) -> Bool {
         let index = lowerBound(key)
         if index < keys.count, keys[index] == key {
             guard values[index] != value else { return false }
@@ -103,7 +104,7 @@ public struct SortedKeyMap: Sendable, Equatable {
     /// Removes `key`.
     /// - Returns: the value it held, or `nil` when it was missing.
     @discardableResult
-    public mutating func remove(_ key: String) -> String? {
+    public mutating func remove(_ key: GoString) -> GoString? {
         let index = lowerBound(key)
         guard index < keys.count, keys[index] == key else { return nil }
         let key = keys.remove(at: index)
@@ -112,18 +113,21 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// The position of the first key not less than `key`.
-    func lowerBound(_ key: String) -> Int {
+    func lowerBound(_ key: GoString) -> Int {
         var low = 0
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
-            if GoFormat.goLess(keys[middle], key) { low = middle + 1 } else { high = middle }
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
     /// The positions of the keys that start with `prefix` (as bytes): a contiguous run in byte order.
-    public func range(withPrefix prefix: String) -> Range<Int> {
+    public func range(withPrefix prefix: String) -> Range<Int> { range(withPrefix: GoString(prefix)) }
+
+    /// The positions of the keys that start with `prefix`'s bytes: a contiguous run in byte order.
+    public func range(withPrefix prefix: GoString) -> Range<Int> {
         guard !prefix.isEmpty else { return 0..<keys.count }
         let start = lowerBound(prefix)
         // From `start` on, keys with the prefix come first, then keys greater than every one of them.
@@ -131,7 +135,7 @@ public struct SortedKeyMap: Sendable, Equatable {
         var high = keys.count
         while low < high {
             let middle = (low + high) / 2
-            if keys[middle].utf8.starts(with: prefix.utf8) { low = middle + 1 } else { high = middle }
+            if keys[middle].hasPrefix(prefix) { low = middle + 1 } else { high = middle }
         }
         return start..<low
     }
@@ -140,8 +144,8 @@ public struct SortedKeyMap: Sendable, Equatable {
     /// whole map, the map itself, sharing its storage.
     public func restricted(to ranges: [Range<Int>]) -> SortedKeyMap {
         if ranges == [0..<keys.count] || (ranges.isEmpty && keys.isEmpty) { return self }
-        var keys: [String] = []
-        var values: [String] = []
+        var keys: [GoString] = []
+        var values: [GoString] = []
         let total = ranges.reduce(0) { $0 + $1.count }
         keys.reserveCapacity(total)
         values.reserveCapacity(total)
@@ -158,6 +162,11 @@ public struct SortedKeyMap: Sendable, Equatable {
 
     /// The positions of the keys that start with any of `prefixes`, as ascending, non-overlapping ranges.
     public func ranges(withPrefixes prefixes: [String]) -> [Range<Int>] {
+        ranges(withPrefixes: prefixes.map { GoString($0) })
+    }
+
+    /// The positions of the keys that start with any of `prefixes`' bytes, as ascending, non-overlapping ranges.
+    public func ranges(withPrefixes prefixes: [GoString]) -> [Range<Int>] {
         let found = prefixes.map { range(withPrefix: $0) }.filter { !$0.isEmpty }.sorted {
             $0.lowerBound < $1.lowerBound
         }

@@ -9,7 +9,7 @@ public struct StoreView: Sendable {
     private let orderCache: ValueOrderCache?
 
     /// - Parameter pairs: key to value; keys are taken as they are (confd does not normalise them).
-    public init(_ pairs: [String: String]) {
+    public init(_ pairs: [GoString: GoString]) {
         self.map = SortedKeyMap(pairs)
         orderCache = nil
     }
@@ -23,19 +23,19 @@ public struct StoreView: Sendable {
     }
 
     /// Every key in byte order, each with its value.
-    public var pairs: [(key: String, value: String)] {
+    public var pairs: [(key: GoString, value: GoString)] {
         Array(zip(map.keys, map.values).map { (key: $0, value: $1) })
     }
 
     /// The value at exactly `key`, or `nil`.
-    public func value(for key: String) -> String? { map[key] }
+    public func value(for key: GoString) -> GoString? { map[key] }
 
     public var count: Int { map.count }
 
     /// The pairs whose key starts with `prefix`, in key order.
-    func withPrefix(_ prefix: String) -> [(key: String, value: String)] {
+    func withPrefix(_ prefix: GoString) -> [(key: GoString, value: GoString)] {
         let range = map.range(withPrefix: prefix)
-        var result: [(key: String, value: String)] = []
+        var result: [(key: GoString, value: GoString)] = []
         result.reserveCapacity(range.count)
         for index in range { result.append((map.keys[index], map.values[index])) }
         return result
@@ -43,58 +43,59 @@ public struct StoreView: Sendable {
 
     /// Pairs whose key matches the Go `path.Match` pattern, in key order.
     /// - Throws: `EvalError("syntax error in pattern")` for a malformed pattern when there is any key to test.
-    func matching(_ pattern: String) throws -> [(key: String, value: String)] {
+    func matching(_ pattern: GoString) throws -> [(key: GoString, value: GoString)] {
         try matchingPositions(pattern).map { (map.keys[$0], map.values[$0]) }
     }
 
-    /// The values of `matching(pattern)` in byte order, as the list `getvs` returns (built once, not as a sorted
+    /// The values of `matching(pattern)` in byte order, as the list `getvs` returns (ordered once, not as a sorted
     /// array of strings first: a 10,000-value list per render).
-    func sortedMatchingValues(_ pattern: String) throws -> [Value] {
+    func sortedMatchingValues(_ pattern: GoString) throws -> [GoString] {
         let positions = try matchingPositions(pattern)
         let values = positions.map { map.values[$0] }
-        guard let orderCache else { return GoFormat.byteOrder(of: values).map { .string(values[$0]) } }
+        guard let orderCache else { return GoFormat.byteOrder(of: values).map { values[$0] } }
         let order = orderCache.order(of: pattern, keys: positions.map { map.keys[$0] }, values: values)
-        return order.map { .string(values[$0]) }
+        return order.map { values[$0] }
     }
 
-    private func matchingPositions(_ pattern: String) throws -> [Int] {
+    private func matchingPositions(_ pattern: GoString) throws -> [Int] {
         guard !map.isEmpty else { return [] }
+        let text = pattern.lossyText
         do {
-            _ = try GoPath.match(pattern, "")
+            _ = try GoPath.match(text, "")
         } catch {
             throw EvalError("syntax error in pattern")
         }
         // Only keys starting with the pattern's literal prefix can match, and they are one slice.
-        let literal = String(pattern.prefix { $0 != "*" && $0 != "?" && $0 != "[" && $0 != "\\" })
+        let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "\\")]
+        let literal = GoString(pattern.bytes.prefix { !special.contains($0) })
         let range = map.range(withPrefix: literal)
         var result: [Int] = []
         result.reserveCapacity(range.count)
-        if pattern.utf8.count == literal.utf8.count + 1, pattern.hasSuffix("*") {
+        if pattern.count == literal.count + 1, pattern.bytes.last == UInt8(ascii: "*") {
             // `literal*`, the common case (`/test/*`): the rest of the key must not cross a `/`.
-            let start = literal.utf8.count
+            let start = literal.count
             for index in range where !Self.hasSlash(map.keys[index], after: start) { result.append(index) }
             return result
         }
-        for index in range where (try? GoPath.match(pattern, map.keys[index])) == true {
+        for index in range where (try? GoPath.match(text, map.keys[index].lossyText)) == true {
             result.append(index)
         }
         return result
     }
 
     /// True when `key` has a `/` past its first `offset` bytes.
-    private static func hasSlash(_ key: String, after offset: Int) -> Bool {
-        let found = key.utf8.withContiguousStorageIfAvailable { bytes in
+    private static func hasSlash(_ key: GoString, after offset: Int) -> Bool {
+        key.withGoBytes { bytes in
             bytes.count > offset
                 && memchr(bytes.baseAddress! + offset, Int32(UInt8(ascii: "/")), bytes.count - offset) != nil
         }
-        return found ?? key.utf8.dropFirst(offset).contains(UInt8(ascii: "/"))
     }
 
     /// confd's `ls`: sorted unique names of the direct children of `path` (and its own name when `path` is also
     /// a key). Unlike confd, `ls "/"` lists every child of the root, not only top-level leaves.
-    func list(_ path: String) -> [String] {
+    func list(_ path: GoString) -> [GoString] {
         let prefixTerms = Self.terms(path)
-        var names = Set<String>()
+        var names = Set<GoString>()
         for pair in candidates(path) {
             if pair.key == path {
                 names.insert(GoPath.base(pair.key))
@@ -102,43 +103,42 @@ public struct StoreView: Sendable {
             }
             let target = Self.terms(GoPath.dir(pair.key))
             guard Self.samePrefix(prefixTerms, target) else { continue }
-            var stripped = Substring(pair.key)
-            if stripped.hasPrefix(path) { stripped = stripped.dropFirst(path.count) }
-            if stripped.hasPrefix("/") { stripped = stripped.dropFirst() }
-            names.insert(String(stripped.split(separator: "/", omittingEmptySubsequences: false).first ?? ""))
+            var stripped = pair.key.bytes[...]
+            if pair.key.hasPrefix(path) { stripped = stripped.dropFirst(path.count) }
+            if stripped.first == UInt8(ascii: "/") { stripped = stripped.dropFirst() }
+            names.insert(GoString(stripped.prefix { $0 != UInt8(ascii: "/") }))
         }
-        return names.sorted(by: GoFormat.goLess)
+        return names.sorted()
     }
 
     /// confd's `lsdir`: sorted names of the children of `path` that have deeper keys. Unlike confd, `lsdir "/"`
     /// lists the root's real subdirectories.
-    func listDirectories(_ path: String) -> [String] {
+    func listDirectories(_ path: GoString) -> [GoString] {
         let prefixTerms = Self.terms(path)
-        var names = Set<String>()
+        var names = Set<GoString>()
         for pair in candidates(path) where pair.key.hasPrefix(path) {
             let items = Self.terms(GoPath.dir(pair.key))
             if Self.samePrefix(prefixTerms, items) && items.count - prefixTerms.count >= 1 {
                 names.insert(items[prefixTerms.count])
             }
         }
-        return names.sorted(by: GoFormat.goLess)
+        return names.sorted()
     }
 
     /// Keys that can be under `path`: those starting with its cleaned form.
-    private func candidates(_ path: String) -> [(key: String, value: String)] {
+    private func candidates(_ path: GoString) -> [(key: GoString, value: GoString)] {
         let cleaned = GoPath.clean(path)
-        let literal = path.hasPrefix(cleaned) ? cleaned : ""
-        return withPrefix(literal == "/" ? "/" : literal)
+        return withPrefix(path.hasPrefix(cleaned) ? cleaned : "")
     }
 
     /// confd's path terms, with the root as a single empty term so that its children are found.
-    private static func terms(_ path: String) -> [String] {
+    private static func terms(_ path: GoString) -> [GoString] {
         let cleaned = GoPath.clean(path)
         if cleaned == "/" { return [""] }
-        return cleaned.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return GoPath.elements(cleaned)
     }
 
-    private static func samePrefix(_ prefix: [String], _ test: [String]) -> Bool {
+    private static func samePrefix(_ prefix: [GoString], _ test: [GoString]) -> Bool {
         guard test.count >= prefix.count else { return false }
         for i in 0..<prefix.count where prefix[i] != test[i] { return false }
         return true

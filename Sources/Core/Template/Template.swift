@@ -8,6 +8,12 @@ public struct Template: Sendable {
     /// Parses `source`.
     /// - Throws: `TemplateError` naming `name:line:col` and what is wrong.
     public init(source: String, name: String) throws {
+        try self.init(source: Array(source.utf8), name: name)
+    }
+
+    /// Parses a template file's bytes as Go does: text outside actions is copied byte for byte, whatever it holds.
+    /// - Throws: `TemplateError` naming `name:line:col` and what is wrong.
+    public init(source: [UInt8], name: String) throws {
         self.name = name
         var lexer = Lexer(source: source, name: name)
         let tokens = try lexer.run()
@@ -22,7 +28,11 @@ public struct Template: Sendable {
     ///   - dot: the value of `.`; `nil` renders with Go's nil data, as confd does (`{{.}}` prints `<no value>`).
     /// - Throws: `TemplateError` naming `name:line:col` and what failed (`getv: key does not exist: /x`).
     public func render(_ view: StoreView, dot: [String: String]? = nil) throws -> [UInt8] {
-        let dotValue: Value = dot.map { .map($0.mapValues(Value.string), .strings) } ?? .missing
+        let dotValue: Value =
+            dot.map {
+                .map(Dictionary(uniqueKeysWithValues: $0.map { (GoString($0), .string(GoString($1))) }), .strings)
+            }
+            ?? .missing
         var evaluator = Evaluator(name: name, view: view, definitions: definitions, dot: dotValue)
         var out: [UInt8] = []
         out.reserveCapacity(4096)

@@ -9,17 +9,21 @@ enum Value: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// A `uint8`: a byte of a string, from `index`.
+    case byte(UInt8)
     case float(Double)
-    case string(String)
+    /// A Go string: bytes.
+    case string(GoString)
     case list([Value], ListKind)
     /// `map[string]interface{}` (from `json` and `map`) or `map[string]string` (the `dot` of a check command).
-    case map([String: Value], MapKind)
+    case map([GoString: Value], MapKind)
     /// confd's `memkv.KVPair`.
-    case pair(key: String, value: String)
+    case pair(key: GoString, value: GoString)
     /// `time.Time`, from `datetime`.
-    case time(GoTime)
+    /// Boxed, as `srv` is: a list of 100,000 strings then costs 24 bytes a value, not 48.
+    indirect case time(GoTime)
     /// A `*net.SRV`, from `lookupSRV`.
-    case srv(target: String, port: Int64, priority: Int64, weight: Int64)
+    indirect case srv(target: String, port: Int64, priority: Int64, weight: Int64)
 
     enum ListKind: Sendable, Equatable {
         /// `pairs` is `memkv.KVPairs` (from `gets`); `pairSlice` is `[]memkv.KVPair` (from `sortKVByLength`), which
@@ -48,6 +52,7 @@ enum Value: Sendable {
         case .null: return "<nil>"
         case .bool: return "bool"
         case .int: return "int"
+        case .byte: return "uint8"
         case .float: return "float64"
         case .string: return "string"
         case .list(_, let kind): return kind.goName
@@ -64,6 +69,7 @@ enum Value: Sendable {
         case .missing, .null: return false
         case .bool(let b): return b
         case .int(let i): return i != 0
+        case .byte(let b): return b != 0
         case .float(let f): return f != 0
         case .string(let s): return !s.isEmpty
         case .list(let items, _): return !items.isEmpty

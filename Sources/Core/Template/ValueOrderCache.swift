@@ -10,21 +10,21 @@ import Synchronization
 /// and is done instead. The result is always exactly the full sort's (values in byte order, equal values by key).
 public final class ValueOrderCache: Sendable {
     private struct Entry: Sendable {
-        var keys: [String]
-        var values: [String]
+        var keys: [GoString]
+        var values: [GoString]
         var order: [Int]
     }
 
     /// Patterns remembered at most; a template building patterns on the fly starts over past this.
     static let patternLimit = 64
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<[GoString: Entry]>([:])
 
     public init() {}
 
     /// The positions of `values` in byte order (equal values by position), as `GoFormat.byteOrder(of:)` gives.
     /// - Parameters:
     ///   - keys: the matched keys, in byte order and unique; `values[i]` belongs to `keys[i]`.
-    func order(of pattern: String, keys: [String], values: [String]) -> [Int] {
+    func order(of pattern: GoString, keys: [GoString], values: [GoString]) -> [Int] {
         let previous = entries.withLock { $0[pattern] }
         let order =
             previous.flatMap { Self.patched($0, keys: keys, values: values) } ?? GoFormat.byteOrder(of: values)
@@ -36,7 +36,7 @@ public final class ValueOrderCache: Sendable {
     }
 
     /// The new order from the old one, or `nil` when so much changed that sorting from scratch is cheaper.
-    private static func patched(_ old: Entry, keys: [String], values: [String]) -> [Int]? {
+    private static func patched(_ old: Entry, keys: [GoString], values: [GoString]) -> [Int]? {
         let limit = max(16, keys.count / 16)
         // Where each old position went, or -1 when its key went or its value changed.
         var moved = [Int](repeating: -1, count: old.keys.count)
@@ -48,7 +48,7 @@ public final class ValueOrderCache: Sendable {
                 if old.values[i] == values[j] { moved[i] = j } else { placeAgain.append(j) }
                 i += 1
                 j += 1
-            } else if i < old.keys.count, GoFormat.goLess(old.keys[i], keys[j]) {
+            } else if i < old.keys.count, old.keys[i] < keys[j] {
                 i += 1
             } else {
                 placeAgain.append(j)
@@ -69,7 +69,7 @@ public final class ValueOrderCache: Sendable {
                 let other = order[middle]
                 let otherValue = values[other]
                 let before =
-                    GoFormat.goLess(otherValue, value) || (other < position && !GoFormat.goLess(value, otherValue))
+                    otherValue < value || (other < position && !(value < otherValue))
                 if before { low = middle + 1 } else { high = middle }
             }
             order.insert(position, at: low)

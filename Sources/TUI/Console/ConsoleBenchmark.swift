@@ -30,12 +30,12 @@ public enum ConsoleBenchmark {
         }
         let render = "upstream backend {\n" + backends.map { "    server \($0.address);\n" }.joined() + "}\n"
         // A probe of 1000 requests as `p` makes one: some backends answered, one after a failover.
-        var handlers = backends.prefix(999).map(\.address)
+        var handlers = backends.prefix(999).map(\.address.description)
         if backends.count > 1000 { handlers.append("\(backends[999].address), \(backends[1000].address)") }
         let report = ProbeTally.report(
             url: "http://bench/",
             samples: handlers.map { ProbeSample(.answered(status: 200, handler: $0), milliseconds: 1) },
-            registered: backends.map(\.address))
+            registered: backends.map(\.address.description))
         let snapshot = EngineSnapshot(
             store: "bench", connection: .connected, revision: 1, backends: backends,
             resources: [ResourceStatus(name: "nginx.toml", dest: "/tmp/nginx.conf", lastRender: render)],

@@ -18,11 +18,11 @@ extension Layout {
         case .addForm(let form):
             drawAddForm(form, &frame, context)
         case .confirmRemove(let key, let confirmFocused):
-            let address = state.snapshot.backends.first { $0.key == key }?.address ?? "?"
+            let address = state.snapshot.backends.first { $0.key == key }?.address.description ?? "?"
             let rect = drawWindow(
                 title: "Remove backend?",
                 lines: [
-                    ("Remove \(key) (\(address)) from the store?", .overlay),
+                    ("Remove \(key.description) (\(address)) from the store?", .overlay),
                     ("A drain: the status line says when no engine routes to it.", .dim), ("", .overlay),
                     ("", .overlay),
                     ("y removes · Enter presses the focused button · other keys keep it", .dim),

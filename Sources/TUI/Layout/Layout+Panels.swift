@@ -81,7 +81,7 @@ extension Layout {
             let y = rect.y + 1 + line
             let selected = row == cursor
             let ttl = entry.ttlRemaining.map { "\($0)s" } ?? "-"
-            let share = probe.map { "\(Int(($0.share(of: entry.address) * 100).rounded()))%" } ?? "-"
+            let share = probe.map { "\(Int(($0.share(of: entry.address.description) * 100).rounded()))%" } ?? "-"
             let symbol: String
             let healthRole: Role
             switch health {
@@ -96,9 +96,9 @@ extension Layout {
             x += frame.put(marker, x: x, y: y, role: role)
             let shownKey =
                 entry.key.hasPrefix(state.backendPrefix)
-                ? String(entry.key.dropFirst(state.backendPrefix.count)) : entry.key
+                ? entry.key.dropFirst(state.backendPrefix.utf8.count).description : entry.key.description
             x += frame.put(fit(shownKey, keyWidth, theme: theme) + " ", x: x, y: y, role: role)
-            x += frame.put(fit(entry.address, addressWidth, theme: theme) + " ", x: x, y: y, role: role)
+            x += frame.put(fit(entry.address.description, addressWidth, theme: theme) + " ", x: x, y: y, role: role)
             x += frame.put(fit(ttl, ttlWidth, theme: theme, alignRight: true) + " ", x: x, y: y, role: role)
             x += frame.put(
                 fit("\(symbol) \(health.word)", healthWidth, theme: theme), x: x, y: y,

@@ -15,7 +15,7 @@ public enum BackendHealth: Int, Sendable, Hashable, Comparable {
         if !entry.isValidAddress {
             self = .invalidAddress
         } else if let probe {
-            self = probe.answers(from: entry.address) == 0 ? .missing : .answering
+            self = probe.answers(from: entry.address.description) == 0 ? .missing : .answering
         } else {
             self = .unprobed
         }

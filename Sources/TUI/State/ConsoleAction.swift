@@ -4,8 +4,8 @@ import Core
 public enum ConsoleAction: Sendable, Hashable {
     case openAddForm
     case submitAdd(key: String, address: String)
-    case askRemove(key: String)
-    case confirmRemove(key: String)
+    case askRemove(key: GoString)
+    case confirmRemove(key: GoString)
     case renderNow
     case probeNow
     case preview(BackendChange, returnForm: AddForm?)

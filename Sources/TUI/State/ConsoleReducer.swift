@@ -40,7 +40,7 @@ extension ConsoleState {
             return []
         case .confirmRemove(let key):
             overlay = nil
-            message = StatusMessage("draining \(key): removed, waiting until no engine routes to it…")
+            message = StatusMessage("draining \(key.description): removed, waiting until no engine routes to it…")
             return [.perform(.drain(key: key))]
         case .renderNow:
             message = StatusMessage("rendering…")

@@ -181,7 +181,8 @@ public struct ConsoleState: Sendable {
         var rows = Array(backends.indices)
         if !needle.isEmpty {
             rows = rows.filter {
-                backends[$0].key.lowercased().contains(needle) || backends[$0].address.lowercased().contains(needle)
+                backends[$0].key.description.lowercased().contains(needle)
+                    || backends[$0].address.description.lowercased().contains(needle)
             }
         }
         switch sort {

@@ -7,7 +7,7 @@ public enum Overlay: Sendable, Hashable {
     /// The add form (`a`).
     case addForm(AddForm)
     /// Remove `key`? The focused button starts on Cancel.
-    case confirmRemove(key: String, confirmFocused: Bool)
+    case confirmRemove(key: GoString, confirmFocused: Bool)
     /// The diff a change would produce (`v`).
     case preview(PreviewPane)
     /// The check/reload output of one apply record (enter in Reloads).
@@ -36,7 +36,7 @@ public struct PreviewPane: Sendable, Hashable {
     public var title: String {
         switch change {
         case .add(let key, let address): return "Preview: add \(key) = \(address)"
-        case .remove(let key): return "Preview: remove \(key)"
+        case .remove(let key): return "Preview: remove \(key.description)"
         }
     }
 }

@@ -1,0 +1,3 @@
+module switchboard/go-case-table
+
+go 1.19
