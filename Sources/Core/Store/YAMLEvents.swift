@@ -19,10 +19,27 @@ struct YAMLItem {
     /// A plain (unquoted) scalar, which YAML 1.1 may read as a number, a boolean or null.
     var plain: Bool
     var text: String
+    // 32-bit: a store file holds two items per key, and 48 bytes an item made 100,000 keys cost 10 MB here.
+    private var storedNext: Int32
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    init(kind: Kind, plain: Bool, text: String, next: Int, line: Int, column: Int) {
+        self.kind = kind
+        self.plain = plain
+        self.text = text
+        storedNext = Int32(clamping: next)
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+    }
+
     /// Containers: the index past the subtree. Scalars: their own index + 1. Aliases: the anchored node.
-    var next: Int
-    var line: Int
-    var column: Int
+    var next: Int {
+        get { Int(storedNext) }
+        set { storedNext = Int32(clamping: newValue) }
+    }
+    var line: Int { Int(storedLine) }
+    var column: Int { Int(storedColumn) }
 }
 
 /// Reads the first document of a YAML text into `YAMLItem`s with libyaml's event parser.
@@ -66,6 +83,10 @@ enum YAMLEventReader {
             defer { yaml_event_delete(&event) }
             let line = event.start_mark.line + 1
             let column = event.start_mark.column + 1
+            // Items keep their indexes and positions in 32 bits.
+            guard items.count < Int(Int32.max), line < Int(Int32.max) else {
+                throw Problem(line: line, column: column, message: "too many nodes for a store file")
+            }
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return items
