@@ -15,8 +15,10 @@ struct LeaseOptions: ParsableArguments {
 
     /// Refuses a key that is not an absolute store path.
     static func validate(key: String) throws {
-        guard key.hasPrefix("/"), key.count > 1, !key.contains(where: \.isWhitespace) else {
-            throw ValidationError("key \"\(key)\" must start with / and contain no spaces")
+        do {
+            _ = try StoreKey(validating: key)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 

@@ -177,9 +177,7 @@ final class ControlPlane: Service, Sendable {
     }
 
     static func validate(key: String) throws {
-        guard key.hasPrefix("/"), key.count > 1, !key.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw KeyError(key: key)
-        }
+        _ = try StoreKey(validating: key)
     }
 }
 
@@ -187,6 +185,6 @@ final class ControlPlane: Service, Sendable {
 public struct KeyError: Error, Sendable, CustomStringConvertible {
     public var key: String
     public var description: String {
-        "invalid key \(String(reflecting: key)): a key starts with / and has no spaces"
+        "invalid key \(String(reflecting: key)): a key starts with / and has no spaces or control characters"
     }
 }

@@ -34,8 +34,9 @@ public struct AddForm: Sendable, Hashable {
         if trimmedKey.count <= prefix.count || !trimmedKey.hasPrefix(prefix) {
             return .failure(AddFormError(message: "key must be a name under \(prefix), e.g. \(prefix)apache-8001"))
         }
-        if trimmedKey.contains(where: { $0.isWhitespace }) {
-            return .failure(AddFormError(message: "key \"\(trimmedKey)\" must not contain spaces"))
+        if (try? StoreKey(validating: trimmedKey)) == nil {
+            return .failure(
+                AddFormError(message: "key \"\(trimmedKey)\" must not contain spaces or control characters"))
         }
         do {
             let parsed = try BackendAddress(parsing: address.trimmingCharacters(in: .whitespaces))
