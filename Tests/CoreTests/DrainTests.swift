@@ -74,7 +74,7 @@ import Testing
         clock.advance(by: .milliseconds(1))
         #expect(await steps.map(\.name) == ["deregister", "grace"])
         #expect(await steps.map(\.completed) == [false, true])
-        #expect(FixedGrace(.seconds(2)).words.contains("no engine publishes acknowledgements yet"))
+        #expect(FixedGrace(.seconds(2)).words.contains("no engine publishes acknowledgements"))
     }
 
     @Test func theGraceLastsExactlyItsDurationInVirtualTime() async {

@@ -3,10 +3,9 @@ import Logging
 
 /// What a leaving backend waits for between removing its key and stopping: that no nginx routes to it any more.
 ///
-/// Today no engine publishes what it has applied, so the only barrier is `FixedGrace` (long enough for an engine to
-/// render, check and reload without the backend). When engines publish acknowledgements through the store, a barrier
-/// that waits until every live engine has applied a revision without the key replaces it, and `Drain` does not
-/// change.
+/// `AppliedBarrier` waits until every engine that renders the key acknowledges (through the store) a config without
+/// it; where no engine publishes acknowledgements, `FixedGrace` waits long enough for an engine to render, check and
+/// reload without the backend.
 public protocol DrainBarrier: Sendable {
     /// Returns once no engine is expected to route to `key` any more, or when cancelled (the drain's timeout).
     /// - Parameter removedAt: the store revision of the removal when known (for acknowledgement-based barriers).
@@ -30,7 +29,7 @@ public struct FixedGrace: DrainBarrier {
     }
 
     public var words: String {
-        "a fixed \(Drain.words(grace)) grace (no engine publishes acknowledgements yet, so the drain cannot know when "
+        "a fixed \(Drain.words(grace)) grace (no engine publishes acknowledgements, so the drain cannot know when "
             + "every nginx has reloaded without this backend)"
     }
 }
