@@ -21,35 +21,3 @@ enum CLIStore {
         return text
     }
 }
-
-/// Waits for SIGINT or SIGTERM.
-enum CLISignals {
-    static func wait() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = Once(continuation)
-            for number in [SIGINT, SIGTERM] {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { once.resume() }
-                source.resume()
-                Once.keep(source)
-            }
-        }
-    }
-
-    private final class Once: @unchecked Sendable {
-        nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
-        private let lock = NSLock()
-        private var continuation: CheckedContinuation<Void, Never>?
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-        static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
-        func resume() {
-            let c = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-                defer { continuation = nil }
-                return continuation
-            }
-            c?.resume()
-        }
-    }
-}

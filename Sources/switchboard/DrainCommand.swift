@@ -73,7 +73,7 @@ enum GracefulLeave {
                 }, finishInFlight: finishInFlight)
         }
         let interrupt = Task {
-            await CLISignals.wait()
+            await ShutdownSignals.next()
             FileHandle.standardError.write(Data("second signal: stopping without finishing the drain\n".utf8))
             exit(1)
         }

@@ -38,13 +38,13 @@ struct HelloCommand: AsyncParsableCommand {
             print(
                 "registering \(key) = \(registered) in \(writable.displayName) (ttl \(lease.ttl)s, health \(health))")
             let registration = Task { await keeper.run() }
-            await CLISignals.wait()
+            await ShutdownSignals.next()
             await GracefulLeave.run(
                 drain: drain.drain(key: key, store: writable), registration: registration, store: writable,
                 address: registered.description, finishInFlight: { await server.finishInFlight() })
             print("deregistered \(key)")
         } else {
-            await CLISignals.wait()
+            await ShutdownSignals.next()
             // Not registered: nothing routes here through the store; still let the requests in flight finish.
             let clock = AnyClock.continuous
             _ = await Drain.within(clock.now.advanced(by: drain.timeout), on: clock) { await server.finishInFlight() }

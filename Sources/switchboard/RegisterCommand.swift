@@ -36,7 +36,7 @@ struct RegisterCommand: AsyncParsableCommand {
         let registration = lease.registration(store: writable, key: key, address: parsed, healthURL: healthURL)
         print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(lease.ttl)s); Ctrl-C deregisters")
         let task = Task { await registration.run() }
-        await CLISignals.wait()
+        await ShutdownSignals.next()
         await GracefulLeave.run(
             drain: drain.drain(key: key, store: writable), registration: task, store: writable,
             address: parsed.description,

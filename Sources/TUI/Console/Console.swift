@@ -16,14 +16,10 @@ public enum Console {
         let first = await iterator.next() ?? EngineSnapshot(store: "?")
         let terminal = Terminal(options: options, initial: first, mailbox: mailbox, intents: continuation)
 
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { mailbox.requestQuit() }
-            source.resume()
-            return source
+        let signals = Task {
+            await ShutdownSignals.forEach(of: [.sigint, .sigterm, .sighup]) { mailbox.requestQuit() }
         }
-        defer { signals.forEach { $0.cancel() } }
+        defer { signals.cancel() }
 
         let thread = Thread { terminal.run() }
         thread.name = "switchboard-console"
