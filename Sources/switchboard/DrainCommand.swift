@@ -32,11 +32,6 @@ struct DrainOptions: ParsableArguments {
         let barrier = AppliedBarrier(store: store, fallback: FixedGrace(grace), logger: logger)
         return Drain(key: key, barrier: barrier, timeout: timeout, logger: logger)
     }
-
-    /// Removes `key`; returns the revision from which on it is absent when the store can say.
-    static func remove(_ key: String, from store: any WritableKeyValueStore) async throws -> Int64? {
-        try await AppliedBarrier.remove(GoString(key), from: store)
-    }
 }
 
 /// The graceful leave of a process that registered itself: on the first SIGINT/SIGTERM, deregister (end the
@@ -47,28 +42,26 @@ enum GracefulLeave {
         drain: Drain, registration: Task<Void, Never>, store: any WritableKeyValueStore, address: String,
         finishInFlight: (@Sendable () async -> Void)?
     ) async {
-        let key = drain.key
+        let key = GoString(drain.key)
+        // Removes the key if it still holds this backend (another process may have taken it over meanwhile); the
+        // revision of the removal when the store can say.
+        @Sendable func removeIfStillOurs() async throws -> Int64? {
+            guard let entry = try await store.list(prefix: drain.key).first(where: { $0.key == key }),
+                entry.value == GoString(address)
+            else { return nil }
+            return try await AppliedBarrier.remove(key, from: store)
+        }
         let work = Task {
             await drain.run(
                 deregister: {
-                    // The key goes first, at a revision the engines' acknowledgements are compared with (unless
-                    // another process has taken it over meanwhile).
-                    var revision: Int64?
-                    if let entry = try? await store.list(prefix: key).first(where: { $0.key == GoString(key) }),
-                        entry.value == GoString(address)
-                    {
-                        revision = try? await DrainOptions.remove(key, from: store)
-                    }
+                    // The key goes first, at a revision the engines' acknowledgements are compared with.
+                    var revision = (try? await removeIfStillOurs()) ?? nil
                     // Ending the registration revokes its lease.
                     registration.cancel()
                     await registration.value
                     // The removal and the revoke are best effort (the store may have been briefly unreachable):
                     // make sure.
-                    if let left = try await store.list(prefix: key).first(where: { $0.key == GoString(key) }),
-                        left.value == GoString(address)
-                    {
-                        revision = try await DrainOptions.remove(key, from: store)
-                    }
+                    if let again = try await removeIfStillOurs() { revision = again }
                     return revision
                 }, finishInFlight: finishInFlight)
         }
@@ -113,7 +106,7 @@ struct DrainCommand: AsyncParsableCommand {
         let address = entry.value.description
         print("draining \(key) = \(address) in \(writable.displayName)")
         let steps = await options.drain(key: key, store: writable).run(deregister: {
-            try await DrainOptions.remove(key, from: writable)
+            try await AppliedBarrier.remove(GoString(key), from: writable)
         })
         if steps.first?.completed == false {
             FileHandle.standardError.write(Data("drain: could not remove \(key)\n".utf8))

@@ -5,15 +5,12 @@ extension Acknowledger {
     /// - Throws: `AcknowledgementError` naming why not (the env backend, a file store of several files).
     public static func writableStore(_ store: any KeyValueStore) throws -> any WritableKeyValueStore {
         if let file = store as? FileStore {
-            var isDirectory: ObjCBool = false
-            let single = file.paths.count == 1
-            if !single
-                || (FileManager.default.fileExists(atPath: file.paths[0], isDirectory: &isDirectory)
-                    && isDirectory.boolValue)
-            {
+            // The file store's own rule: one YAML file, not a directory or several files.
+            do {
+                _ = try file.writableFile()
+            } catch {
                 throw AcknowledgementError(
-                    "\(store.displayName): acknowledgements need a store Switchboard can write: one YAML file, "
-                        + "not a directory or several files")
+                    "\(store.displayName): acknowledgements need a store Switchboard can write: \(error)")
             }
             return file
         }

@@ -128,7 +128,8 @@ public final class Acknowledger: Service, Sendable {
                 if Task.isCancelled { break }
                 if !failing { logger.warning("cannot publish acknowledgements: \(error); retrying") }
                 failing = true
-                if Self.isLostLease(error) { lease = nil }
+                // The lease expired while the store was out of reach: grant a new one.
+                if error.switchboardCode == .leaseExpired { lease = nil }
                 _ = await news.next(orUntil: clock.now.advanced(by: retryEvery), clock: clock)
                 news.markIdle()
                 continue
@@ -137,13 +138,6 @@ public final class Acknowledger: Service, Sendable {
             news.markIdle()
         }
         return lease
-    }
-
-    /// True when `error` says the lease is gone (expired while the store was out of reach): grant a new one.
-    static func isLostLease(_ error: Error) -> Bool {
-        if error is LeaseExpiredError || error is EtcdLeaseExpired { return true }
-        if let error = error as? EtcdError, error.kind == .notFound { return true }
-        return false
     }
 
     /// Writes every acknowledgement not yet published under `lease`.

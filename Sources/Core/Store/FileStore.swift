@@ -130,7 +130,7 @@ public actor FileStore: WritableKeyValueStore {
 
     // MARK: Writing
 
-    func writableFile() throws -> String {
+    nonisolated func writableFile() throws -> String {
         guard paths.count == 1 else {
             throw FileStoreError("only a single-file store can be written; this one reads \(paths.count) paths")
         }
