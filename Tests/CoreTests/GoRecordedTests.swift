@@ -30,6 +30,15 @@ import Testing
     static let array: GoString = #"[null,1,"two",{"k":null}]"#
 
     static let cases: [Recorded] = [
+        // A `#` flag keeps a float's trailing zeros, in %#g and in a bad verb's %v (not in %#v); seed 424242.
+        Recorded(
+            #"{{printf "a%#o%+05d%.0d" 2.0 (0b101) (not true)}}"#, go: "a%!o(float64=2.00000)+0005%!d(bool=false)"),
+        Recorded(
+            #"{{printf "%#q" (jsonArray "[1000000,1e-7,-0]")}}"#,
+            go: "[%!q(float64=1.00000e+06) %!q(float64=1.00000e-07) %!q(float64=-0.00000)]"),
+        Recorded(
+            #"{{printf "%#g|%#.3g|%#g|%#v|%#G|%#.0g|%#g" 2.0 0.000123 0.0 2.0 1e21 5.0 10.0}}"#,
+            go: "2.00000|0.000123|0.00000|2|1.00000E+21|5.|10.0000"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

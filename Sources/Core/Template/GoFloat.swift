@@ -87,4 +87,18 @@ enum GoFloat {
         }
         return text
     }
+
+    /// `%#g`: Go keeps the decimal point and pads the mantissa with zeros to `significantDigits` digits
+    /// (`2` → `2.00000`, `1e-07` → `1.00000e-07`).
+    static func alternate(_ text: String, significantDigits: Int) -> String {
+        guard text.allSatisfy({ !$0.isLetter || $0 == "e" || $0 == "E" }) else { return text }  // Inf, NaN
+        let exponentStart = text.firstIndex { $0 == "e" || $0 == "E" } ?? text.endIndex
+        var mantissa = String(text[..<exponentStart])
+        let counted = mantissa.drop { $0 == "-" || $0 == "+" || $0 == "0" || $0 == "." }.filter(\.isNumber).count
+        // A zero has one significant digit, its 0.
+        let present = counted == 0 ? 1 : counted
+        if !mantissa.contains(".") { mantissa += "." }
+        mantissa += String(repeating: "0", count: max(0, significantDigits - present))
+        return mantissa + text[exponentStart...]
+    }
 }

@@ -185,7 +185,11 @@ extension GoFormat {
     private static func bad(_ verb: Character, _ value: Value, _ spec: Spec) -> GoString {
         if case .missing = value { return GoString("%!\(verb)(<nil>)") }
         if case .null = value { return GoString("%!\(verb)(<nil>)") }
-        return GoString("%!\(verb)(\(typeName(value))=") + formatValue(value, verb: "v", spec: spec, plusV: false) + ")"
+        // Go prints the operand with %v under the verb's flags; for a float a `#` (not `#v`'s sharpV) keeps
+        // trailing zeros, as %#g does.
+        let shown = value.isFloat && spec.sharp ? "g" : Character("v")
+        return GoString("%!\(verb)(\(typeName(value))=") + formatValue(value, verb: shown, spec: spec, plusV: false)
+            + ")"
     }
 
     private static func formatOne(_ value: Value, verb: Character, spec: Spec) -> GoString {
@@ -293,6 +297,10 @@ extension GoFormat {
     private static func formatFloat(_ f: Double, verb: Character, spec: Spec) -> String? {
         var text: String
         switch verb {
+        case "g",
+            "G" where spec.sharp:
+            let digits = max(1, spec.precision ?? 6)
+            text = GoFloat.alternate(GoFloat.format(f, verb: verb, precision: digits), significantDigits: digits)
         case "v", "g", "G":
             text = GoFloat.format(f, verb: verb == "G" ? "G" : "g", precision: spec.precision)
         case "e", "E", "f", "F":
@@ -371,5 +379,12 @@ extension GoFormat {
         }
         let fill = String(repeating: " ", count: width - body.count)
         return spec.minus ? body + fill : fill + body
+    }
+}
+
+extension Value {
+    fileprivate var isFloat: Bool {
+        if case .float = self { return true }
+        return false
     }
 }
