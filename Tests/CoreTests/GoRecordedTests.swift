@@ -84,4 +84,19 @@ import Testing
     func rendersAsGoDid(_ recorded: Recorded) {
         #expect(Self.switchboard(recorded) == recorded.go)
     }
+
+    /// Differences found and not fixed yet, each with Go's output, so they stay on record and the test says when one
+    /// is fixed (then move it to `cases`). Seed 424242, 20,000 cases: Go compares a nil map or slice (confd's
+    /// `json`/`jsonArray` of `null`) with `eq`/`ne`; Switchboard keeps no nil-ness and calls them non-comparable.
+    static let knownDifferences: [Recorded] = [
+        Recorded(#"{{ne (json "null") (json "null")}}"#, go: "false"),
+        Recorded(#"{{eq (jsonArray "null") (jsonArray "null")}}"#, go: "true"),
+    ]
+
+    @Test(arguments: knownDifferences)
+    func knownDifferencesFromGo(_ recorded: Recorded) {
+        withKnownIssue("a nil map or slice compared with eq/ne (issue 10)") {
+            #expect(Self.switchboard(recorded) == recorded.go)
+        }
+    }
 }
