@@ -305,6 +305,13 @@ extension GoFormat {
             text = GoFloat.format(f, verb: verb == "G" ? "G" : "g", precision: spec.precision)
         case "e", "E", "f", "F":
             text = GoFloat.format(f, verb: verb, precision: spec.precision ?? 6)
+        case "x", "X":
+            text = GoFloat.hexadecimal(f, upper: verb == "X", precision: spec.precision)
+            if spec.sharp {
+                text = GoFloat.alternateHexadecimal(text, precision: spec.precision, upper: verb == "X")
+            }
+        case "b":
+            text = GoFloat.binaryExponent(f)
         default:
             return nil
         }
