@@ -59,6 +59,27 @@ import Testing
         Recorded(
             #"{{printf "%p|%p|%p|%5p" 1 "a" true 2.5}}"#,
             go: "%!p(int=1)|%!p(string=a)|%!p(bool=true)|%!p(float64=  2.5)"),
+        // An assignment to a variable no `:=` declared is an error only when it runs, and declares it for the parser
+        // (seed 7); `range $i, $x = …` sets the outer variables; a bad argument index spoils its verb even when a later
+        // index in it is good, and only that verb.
+        Recorded(#"{{block "b" 1}}{{$v := 2}}{{end}}{{if false}}{{$v = 3}}{{$v}}{{end}}ok"#, go: "ok"),
+        Recorded(#"{{if true}}{{$x = 1}}{{end}}"#, go: nil),
+        Recorded(#"{{$i := 0}}{{$x := 0}}{{range $i, $x = seq 5 6}}{{end}}{{$i}} {{$x}}"#, go: "1 6"),
+        Recorded(#"{{$x := 0}}{{range $x = seq 1 2}}{{$x}}{{end}}|{{$x}}"#, go: "12|2"),
+        Recorded(
+            #"{{printf "%[2]*[1]d|%[3]d %d|%[2]*[1]d" 5}}{{printf "%[2]*[1]d" (jsonArray "null")}}"#,
+            go: "%!d(BADINDEX)|%!d(BADINDEX) 5|%!(BADWIDTH)%!d(BADINDEX)%!(BADWIDTH)%!d(BADINDEX)"),
+        // A pipeline's nil interface is no value: a block called with it, or a field of it, is no value (seed 7); a
+        // range's nil element stays a nil interface, whose field is an error.
+        Recorded(
+            #"{{block "b" (index (json "null") "a")}}{{.x.y}}{{end}}|{{(index (json "{\"a\":null}") "a").x}}|"#
+                + #"{{index (json "{\"a\":null}") "a" | printf "%v"}}|{{range jsonArray "[null]"}}{{.}}{{end}}"#,
+            go: "<no value>|<no value>|<nil>|<no value>"),
+        Recorded(#"{{range jsonArray "[null]"}}{{.x}}{{end}}"#, go: nil),
+        Recorded(
+            #"{{with $x := index (json "{\"a\":null}") "a"}}y{{else}}{{$x}}{{end}}|"#
+                + #"{{$y := index (json "{\"a\":null}") "a"}}{{printf "%v %T" $y $y}}|{{$y.z}}"#,
+            go: "<no value>|<nil> <nil>|<no value>"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

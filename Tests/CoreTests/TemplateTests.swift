@@ -101,7 +101,7 @@ let sampleStore: [GoString: GoString] = [
         ("{{if true}}x", "t.tmpl:1:13: unexpected EOF"),
         ("{{nosuch 1}}", "t.tmpl:1:3: function \"nosuch\" not defined"),
         ("\n\n  {{$x}}", "t.tmpl:3:5: undefined variable \"$x\""),
-        ("{{$x = 1}}", "t.tmpl:1:3: undefined variable \"$x\""),
+        ("{{$x = 1}}", "t.tmpl:1:3: undefined variable: $x"),
         ("{{break}}", "t.tmpl:1:3: {{break}} outside {{range}}"),
         ("{{/* x", "t.tmpl:1:3: unclosed comment"),
         ("{{/* x */ y}}", "t.tmpl:1:3: comment ends before closing delimiter"),

@@ -104,11 +104,14 @@ struct Evaluator {
         let names = pipeline.variables
         func iterate(_ index: Value, _ element: Value) throws -> Bool {
             let inner = variables.count
-            if names.count == 1 {
-                variables.append((names[0], element))
-            } else if names.count == 2 {
-                variables.append((names[0], index))
-                variables.append((names[1], element))
+            // `range $i, $x := …` binds new variables for each element; `range $x = …` sets ones declared before.
+            let bindings = names.count == 2 ? [(names[0], index), (names[1], element)] : names.map { ($0, element) }
+            for (name, value) in bindings {
+                if pipeline.isAssignment {
+                    try assign(name, value, at: pipeline.position)
+                } else {
+                    variables.append((name, value))
+                }
             }
             defer { variables.removeSubrange(inner...) }
             do {
@@ -176,16 +179,27 @@ struct Evaluator {
         var value: Value?
         for command in pipeline.commands {
             value = try evalCommand(command, dot: dot, final: value)
+            // Go digs into an `interface{}` result: a nil one becomes no value, so a template or block called with
+            // it, or a field of it, is no value rather than a nil pointer.
+            if case .null? = value { value = .missing }
         }
         let result = value ?? .missing
         for variable in pipeline.variables {
             if pipeline.isAssignment {
-                if let index = variables.lastIndex(where: { $0.name == variable }) { variables[index].value = result }
+                try assign(variable, result, at: pipeline.position)
             } else {
                 variables.append((variable, result))
             }
         }
         return result
+    }
+
+    /// Go's `$x = value`: the innermost `$x` in scope takes the value; one that was never declared fails here.
+    private mutating func assign(_ name: String, _ value: Value, at position: Position) throws {
+        guard let index = variables.lastIndex(where: { $0.name == name }) else {
+            throw error("undefined variable: \(name)", at: position)
+        }
+        variables[index].value = value
     }
 
     private mutating func evalCommand(_ command: Command, dot: Value, final: Value?) throws -> Value {

@@ -27,6 +27,8 @@ extension GoFormat {
             }
             i += 1
             var spec = Spec()
+            // A bad index anywhere in this verb spoils it, even when a later index is good; the next verb starts afresh.
+            goodArgNum = true
             // Flags.
             flags: while i < chars.count {
                 switch chars[i] {
@@ -134,7 +136,8 @@ extension GoFormat {
         return out
     }
 
-    /// Parses `[n]` at `i`; returns the new argument index, position, and whether the index was good.
+    /// Parses `[n]` at `i`; returns the new argument index, position, and whether every index of the verb so far was
+    /// good.
     private static func argNumber(
         _ chars: [UInt8], _ start: Int, _ argIndex: Int, _ count: Int, _ reordered: inout Bool, _ good: Bool
     ) -> (Int, Int, Bool) {
@@ -154,7 +157,7 @@ extension GoFormat {
         }
         reordered = true
         guard any, n >= 1, n <= count else { return (argIndex, j + 1, false) }
-        return (n - 1, j + 1, true)
+        return (n - 1, j + 1, good)
     }
 
     /// Go's `fmt` refuses widths, precisions and argument numbers beyond a million (`tooLarge`), which also keeps

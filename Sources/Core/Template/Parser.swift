@@ -267,11 +267,6 @@ struct Parser {
                 if names.count > 1, !isRange {
                     throw error("too many declarations in \(context)", at: operatorToken)
                 }
-                if operatorToken.kind == .assign {
-                    for name in names where !isDefined(name) {
-                        throw error("undefined variable \"\(name)\"", at: tokens[index])
-                    }
-                }
                 variables = names
                 isAssignment = operatorToken.kind == .assign
                 index = lookahead + 2
@@ -305,7 +300,9 @@ struct Parser {
             throw error("missing value for \(context)", at: startPosition)
         }
         // Declared variables come into scope after the pipeline.
-        if !isAssignment { for name in variables { scopes[scopes.count - 1].append(name) } }
+        // As Go's parser does, an assignment's names count as declared from here on: assigning one that no `:=`
+        // declared fails only when it runs (`undefined variable: $x`), and not at all in a branch never taken.
+        for name in variables { scopes[scopes.count - 1].append(name) }
         // A command other than the first cannot start with a non-function operand that takes the piped value;
         // Go reports that at execution, which we do too.
         return Pipeline(position: startPosition, variables: variables, isAssignment: isAssignment, commands: commands)
