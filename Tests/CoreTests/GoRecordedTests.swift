@@ -80,6 +80,16 @@ import Testing
             #"{{with $x := index (json "{\"a\":null}") "a"}}y{{else}}{{$x}}{{end}}|"#
                 + #"{{$y := index (json "{\"a\":null}") "a"}}{{printf "%v %T" $y $y}}|{{$y.z}}"#,
             go: "<no value>|<nil> <nil>|<no value>"),
+        // Seed 20261206: a range catches a {{break}} from its own else branch (a {{continue}} there goes on with the
+        // enclosing range); split on "" turns a byte that is not UTF-8 into U+FFFD except in the last part; %#U shows
+        // the character only when it is printable.
+        Recorded(#"{{range seq 1 2}}{{range jsonArray "[]"}}{{else}}e{{break}}x{{end}}{{.}}{{end}}"#, go: "e1e2"),
+        Recorded(#"{{range seq 1 2}}{{range jsonArray "[]"}}{{else}}e{{continue}}x{{end}}{{.}}{{end}}"#, go: "ee"),
+        Recorded(#"{{range seq 1 2}}{{else}}{{break}}{{end}}"#, go: nil),
+        Recorded(
+            #"{{printf "%q" (split "\xe9\xc3a\xff" "")}}|{{printf "%q" (split "\xff" "")}}|{{printf "%q" (split "" "")}}"#,
+            go: "[\"\u{FFFD}\" \"\u{FFFD}\" \"a\" \"\\xff\"]|[\"\\xff\"]|[]"),
+        Recorded(#"{{printf "%#U|%#U|%#U" 1 32 233}}"#, go: "U+0001|U+0020 ' '|U+00E9 '\u{E9}'"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),
@@ -132,6 +142,11 @@ import Testing
     static let knownDifferences: [Recorded] = [
         Recorded(#"{{ne (json "null") (json "null")}}"#, go: "false"),
         Recorded(#"{{eq (jsonArray "null") (jsonArray "null")}}"#, go: "true"),
+        // Seed 7: a nil slice or map against a non-nil one is unequal, whatever their types; %#v names the nil.
+        Recorded(
+            #"{{printf "%#v|%#v" (jsonArray "null") (json "null")}}|{{eq (jsonArray "null") (split "a" ",")}}|"#
+                + #"{{ne (json "null") (json "{}")}}"#,
+            go: "[]interface {}(nil)|map[string]interface {}(nil)|false|true"),
     ]
 
     @Test(arguments: knownDifferences)

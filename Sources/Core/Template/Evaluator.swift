@@ -149,7 +149,11 @@ struct Evaluator {
         default:
             throw error("range can't iterate over \(GoFormat.plain(value).lossyText)", at: pipeline.position)
         }
-        if let elseList = branch.elseList { try walk(elseList, dot: dot, out: &out) }
+        // As in Go, a range also catches a {{break}} from its else branch, which so ends nothing more (a {{continue}}
+        // there goes on to the enclosing range's next element).
+        if let elseList = branch.elseList {
+            do { try walk(elseList, dot: dot, out: &out) } catch LoopControl.breakLoop {}
+        }
     }
 
     /// A body of text and `{{.}}` only (`server {{.}};` over `getvs`, the shape of most store templates) cannot

@@ -283,7 +283,9 @@ extension GoFormat {
             var hex = String(magnitude, radix: 16).uppercased()
             if hex.count < 4 { hex = String(repeating: "0", count: 4 - hex.count) + hex }
             var text = "U+" + hex
-            if spec.sharp, n >= 0, n <= 0x10FFFF, let scalar = UnicodeScalar(UInt32(n)) { text += " '\(scalar)'" }
+            if spec.sharp, n >= 0, n <= 0x10FFFF, let scalar = UnicodeScalar(UInt32(n)), GoFormat.isPrintable(scalar) {
+                text += " '\(scalar)'"
+            }
             return pad(GoString(text), spec)
         default:
             return nil

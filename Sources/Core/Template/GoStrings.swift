@@ -3,7 +3,13 @@ enum GoStrings {
     /// `strings.Split`; an empty separator splits after each UTF-8 sequence (a byte that is not UTF-8 alone).
     static func split(_ s: GoString, _ separator: GoString) -> [GoString] {
         if separator.isEmpty {
-            return s.runes.map { GoString(s.bytes[$0.offset..<($0.offset + $0.width)]) }
+            // One string a rune; a byte that is not UTF-8 becomes U+FFFD, except in the last, which keeps the rest.
+            let runes = s.runes
+            return runes.enumerated().map { index, rune in
+                let bytes = s.bytes[rune.offset..<(rune.offset + rune.width)]
+                let invalid = GoString.decodeRune(s.bytes, at: rune.offset).0 == nil
+                return invalid && index < runes.count - 1 ? GoString("\u{FFFD}") : GoString(bytes)
+            }
         }
         let bytes = s.bytes
         let sep = separator.bytes
