@@ -1,6 +1,7 @@
 /// `fmt.Sprintf` over bytes: the format's bytes outside verbs are copied as they are, verbs are read as runes.
 extension GoFormat {
-    private struct Spec {
+    /// One verb's flags, width and precision.
+    struct Spec {
         var minus = false
         var plus = false
         var sharp = false
@@ -299,46 +300,6 @@ extension GoFormat {
             padNumber(sign: sign, prefix: prefix, digits: digits, spec: spec, allowZero: spec.precision == nil))
     }
 
-    private static func formatFloat(_ f: Double, verb: Character, spec: Spec) -> String? {
-        var text: String
-        switch verb {
-        case "g",
-            "G" where spec.sharp:
-            let digits = max(1, spec.precision ?? 6)
-            text = GoFloat.alternate(GoFloat.format(f, verb: verb, precision: digits), significantDigits: digits)
-        case "v", "g", "G":
-            text = GoFloat.format(f, verb: verb == "G" ? "G" : "g", precision: spec.precision)
-        case "e", "E", "f", "F":
-            text = GoFloat.format(f, verb: verb, precision: spec.precision ?? 6)
-        case "x", "X":
-            text = GoFloat.hexadecimal(f, upper: verb == "X", precision: spec.precision)
-            if spec.sharp {
-                text = GoFloat.alternateHexadecimal(text, precision: spec.precision, upper: verb == "X")
-            }
-        case "b":
-            text = GoFloat.binaryExponent(f)
-        default:
-            return nil
-        }
-        var sign = ""
-        if text.hasPrefix("-") {
-            sign = "-"
-            text.removeFirst()
-        } else if text.hasPrefix("+") {
-            text.removeFirst()
-            sign = "+"
-        } else if spec.plus {
-            sign = "+"
-        } else if spec.space {
-            sign = " "
-        }
-        if f.isInfinite || f.isNaN {
-            if f.isNaN { sign = spec.plus ? "+" : (spec.space ? " " : "") }
-            return pad(GoString(sign + text), spec).lossyText
-        }
-        return padNumber(sign: sign, prefix: "", digits: text, spec: spec, allowZero: true)
-    }
-
     private static func formatString(_ s: GoString, verb: Character, spec: Spec) -> GoString? {
         var text = s
         if let precision = spec.precision, verb != "x", verb != "X" {
@@ -375,7 +336,7 @@ extension GoFormat {
 
     /// Pads to the width in runes, as Go counts them; with `0`, Go 1.19 pads strings and words with zeros too
     /// (`%05s` of `a` is `0000a`).
-    private static func pad(_ text: GoString, _ spec: Spec) -> GoString {
+    static func pad(_ text: GoString, _ spec: Spec) -> GoString {
         guard let width = spec.width else { return text }
         let count = text.runeCount
         guard count < width else { return text }
@@ -383,7 +344,7 @@ extension GoFormat {
         return spec.minus ? text + fill : fill + text
     }
 
-    private static func padNumber(sign: String, prefix: String, digits: String, spec: Spec, allowZero: Bool) -> String {
+    static func padNumber(sign: String, prefix: String, digits: String, spec: Spec, allowZero: Bool) -> String {
         let body = sign + prefix + digits
         guard let width = spec.width, body.count < width else { return body }
         if spec.zero && allowZero && !spec.minus {
