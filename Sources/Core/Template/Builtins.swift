@@ -40,6 +40,15 @@ enum Builtins {
         case (.missing, .missing), (.null, .null), (.missing, .null), (.null, .missing): return true
         default: break
         }
+        if a.isNilCollection || b.isNilCollection {
+            switch (a, b) {
+            // Two lists or two maps: equal when both are nil.
+            case (.list, .list), (.map, .map): return a.isNilCollection == b.isNilCollection
+            // A nil one and nil or no value.
+            case (.missing, _), (.null, _), (_, .missing), (_, .null): return true
+            default: break
+            }
+        }
         let kinds = (basicKind(a), basicKind(b))
         if kinds.0 != nil, kinds.1 != nil { throw EvalError("incompatible types for comparison") }
         if case .missing = a { return false }

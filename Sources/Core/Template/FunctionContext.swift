@@ -153,7 +153,7 @@ struct FunctionContext {
         case .json:
             try arity(function, args, 1)
             let value = try GoJSON.parse(try string(args[0]).lossyText)
-            if case .null = value { return .map([:], .any) }
+            if case .null = value { return .map([:], .nilAny) }
             guard case .map = value else {
                 throw EvalError(
                     "json: cannot unmarshal \(GoJSON.kindName(value)) into Go value of type map[string]interface {}")
@@ -162,7 +162,7 @@ struct FunctionContext {
         case .jsonArray:
             try arity(function, args, 1)
             let value = try GoJSON.parse(try string(args[0]).lossyText)
-            if case .null = value { return .list([], .any) }
+            if case .null = value { return .list([], .nilAny) }
             guard case .list = value else {
                 throw EvalError("json: cannot unmarshal \(GoJSON.kindName(value)) into Go value of type []interface {}")
             }

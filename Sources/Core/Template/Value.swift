@@ -29,12 +29,14 @@ enum Value: Sendable {
         /// `pairs` is `memkv.KVPairs` (from `gets`); `pairSlice` is `[]memkv.KVPair` (from `sortKVByLength`), which
         /// `reverse` reverses and `gets`'s type is not.
         case strings, pairs, pairSlice, any, ints, srvs
+        /// A nil `[]interface {}` (confd's `jsonArray` of `null`): empty, but `eq` and `%#v` tell it from `[]`.
+        case nilAny
         var goName: String {
             switch self {
             case .strings: return "[]string"
             case .pairs: return "memkv.KVPairs"
             case .pairSlice: return "[]memkv.KVPair"
-            case .any: return "[]interface {}"
+            case .any, .nilAny: return "[]interface {}"
             case .ints: return "[]int"
             case .srvs: return "[]*net.SRV"
             }
@@ -43,6 +45,16 @@ enum Value: Sendable {
 
     enum MapKind: Sendable, Equatable {
         case any, strings
+        /// A nil `map[string]interface {}` (confd's `json` of `null`): empty, but `eq` and `%#v` tell it from `map[]`.
+        case nilAny
+    }
+
+    /// Go's nil map or slice, which `eq` compares (equal to nil and to another nil) where a non-nil one is an error.
+    var isNilCollection: Bool {
+        switch self {
+        case .list(_, .nilAny), .map(_, .nilAny): return true
+        default: return false
+        }
     }
 
     /// Go's name of the value's type, for error messages.
