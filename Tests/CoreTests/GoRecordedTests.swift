@@ -106,6 +106,16 @@ import Testing
         Recorded(#"{{eq (json "null") (jsonArray "null")}}"#, go: nil),
         Recorded(#"{{eq (jsonArray "null") "a"}}"#, go: nil),
         Recorded(#"{{lt (jsonArray "null") (jsonArray "null")}}"#, go: nil),
+        // Seeds 99 and 31337: %g is the shortest form unless `#` asks for zeros; %+q of a rune escapes to ASCII; an
+        // argument index takes everything up to the first `]`, whatever it holds.
+        Recorded(
+            #"{{printf "%+q|%q|%+q" 233 233 128512}}|{{printf "%g|%.3g|%G|%#g|%v" 1e6 1e21 1e-7 1e6 1e21}}|"#
+                + #"{{printf "%[x]d|%[]d|%[1x]d|%[1d|%[2]d" 5}}"#,
+            go: #"'\u00e9'|'é'|'\U0001f600'|1e+06|1e+21|1E-07|1.00000e+06|1e+21|"#
+                + "%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)"),
+        Recorded(
+            #"{{printf "%[]" 5}}|{{printf "%[]d" 5}}|{{printf "%[" 5}}|{{printf "%[1]" 5}}"#,
+            go: "%!](BADINDEX)|%!d(BADINDEX)|%!(NOVERB)|%!(NOVERB)"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

@@ -4,8 +4,7 @@ extension GoFormat {
     static func formatFloat(_ f: Double, verb: Character, spec: Spec) -> String? {
         var text: String
         switch verb {
-        case "g",
-            "G" where spec.sharp:
+        case "g" where spec.sharp, "G" where spec.sharp:
             let digits = max(1, spec.precision ?? 6)
             text = GoFloat.alternate(GoFloat.format(f, verb: verb, precision: digits), significantDigits: digits)
         case "v", "g", "G":

@@ -143,20 +143,20 @@ extension GoFormat {
         _ chars: [UInt8], _ start: Int, _ argIndex: Int, _ count: Int, _ reordered: inout Bool, _ good: Bool
     ) -> (Int, Int, Bool) {
         guard start < chars.count, chars[start] == UInt8(ascii: "[") else { return (argIndex, start, good) }
-        var j = start + 1
-        var n = 0
-        var any = false
-        while j < chars.count, let d = digit(chars[j]) {
-            // Past a million it is a bad index anyway; stop growing so it cannot overflow.
-            if !tooLarge(Int64(n)) { n = n * 10 + d }
-            any = true
-            j += 1
-        }
-        guard j < chars.count, chars[j] == UInt8(ascii: "]") else {
-            reordered = true
+        reordered = true
+        // With fewer than three bytes left, or without a closing bracket, only the `[` is taken; with one,
+        // everything up to it is, a bad index or not.
+        guard chars.count - start >= 3, let close = chars[(start + 1)...].firstIndex(of: UInt8(ascii: "]")) else {
             return (argIndex, start + 1, false)
         }
-        reordered = true
+        let j = close
+        var n = 0
+        let inside = chars[(start + 1)..<close]
+        let any = !inside.isEmpty && inside.allSatisfy { digit($0) != nil }
+        for byte in inside where any {
+            // Past a million it is a bad index anyway; stop growing so it cannot overflow.
+            if !tooLarge(Int64(n)) { n = n * 10 + digit(byte)! }
+        }
         guard any, n >= 1, n <= count else { return (argIndex, j + 1, false) }
         return (n - 1, j + 1, good)
     }
@@ -279,7 +279,7 @@ extension GoFormat {
             return pad(text, spec)
         case "q":
             let scalar = n >= 0 && n <= 0x10FFFF ? UnicodeScalar(UInt32(n)) : nil
-            return pad(GoString(quoteRune(scalar ?? "\u{FFFD}")), spec)
+            return pad(GoString(quoteRune(scalar ?? "\u{FFFD}", asciiOnly: spec.plus)), spec)
         case "U":
             var hex = String(magnitude, radix: 16).uppercased()
             if hex.count < 4 { hex = String(repeating: "0", count: 4 - hex.count) + hex }

@@ -106,8 +106,8 @@ enum GoFormat {
         quote(GoString(s), asciiOnly: asciiOnly).lossyText
     }
 
-    static func quoteRune(_ scalar: Unicode.Scalar) -> String {
-        "'" + escape(scalar, quote: "'", asciiOnly: false) + "'"
+    static func quoteRune(_ scalar: Unicode.Scalar, asciiOnly: Bool = false) -> String {
+        "'" + escape(scalar, quote: "'", asciiOnly: asciiOnly) + "'"
     }
 
     /// `strconv.CanBackquote`: `%#q` writes a raw string when this holds.
