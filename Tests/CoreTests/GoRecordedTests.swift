@@ -116,6 +116,8 @@ import Testing
         Recorded(
             #"{{printf "%[]" 5}}|{{printf "%[]d" 5}}|{{printf "%[" 5}}|{{printf "%[1]" 5}}"#,
             go: "%!](BADINDEX)|%!d(BADINDEX)|%!(NOVERB)|%!(NOVERB)"),
+        // Seed 555: an extra nil argument is <nil>, with no type.
+        Recorded(#"{{printf "%d" 1 . nil 2}}"#, go: "1%!(EXTRA <nil>, <nil>, int=2)"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

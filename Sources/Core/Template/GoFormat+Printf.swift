@@ -131,7 +131,13 @@ extension GoFormat {
         }
         if !reordered && argIndex < args.count {
             out += "%!(EXTRA "
-            out += args[argIndex...].map { GoString(typeName($0)) + "=" + plain($0) }.joined(separator: ", ")
+            // A nil argument has no type to name.
+            out += args[argIndex...].map { arg in
+                switch arg {
+                case .missing, .null: return "<nil>"
+                default: return GoString(typeName(arg)) + "=" + plain(arg)
+                }
+            }.joined(separator: ", ")
             out += ")"
         }
         return out
