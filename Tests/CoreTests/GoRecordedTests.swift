@@ -118,6 +118,15 @@ import Testing
             go: "%!](BADINDEX)|%!d(BADINDEX)|%!(NOVERB)|%!(NOVERB)"),
         // Seed 555: an extra nil argument is <nil>, with no type.
         Recorded(#"{{printf "%d" 1 . nil 2}}"#, go: "1%!(EXTRA <nil>, <nil>, int=2)"),
+        // Seed 8080: a literal nil or no value is a nil []string; a nil interface from a field, variable or dot is the
+        // wrong type.
+        Recorded(
+            #"{{sortByLength nil}}|{{sortByLength (index (json "{\"a\":null}") "a")}}|{{join (json "{}").a ","}}|"#
+                + #"{{eq nil nil}}|{{not nil}}|{{and nil 1}}|{{print nil}}|{{printf "%d" nil}}"#,
+            go: "[]|[]||true|true|<no value>|<nil>|%!d(<nil>)"),
+        Recorded(#"{{range $x := jsonArray "[null]"}}{{sortByLength $x}}{{end}}"#, go: nil),
+        Recorded(#"{{range jsonArray "[null]"}}{{sortByLength .}}{{end}}"#, go: nil),
+        Recorded(#"{{join (json "{\"a\":null}").a ","}}"#, go: nil),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

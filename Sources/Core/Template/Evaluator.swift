@@ -254,7 +254,9 @@ struct Evaluator {
     mutating func evalOperand(_ operand: Operand, dot: Value) throws -> Value {
         switch operand {
         case .dot: return dot
-        case .nilValue: return .null
+        // A literal nil is Go's zero of the parameter's type (a nil slice where a list is wanted), unlike a nil
+        // interface held by a field, variable or dot, which is the wrong type there.
+        case .nilValue: return .missing
         case .constant(let value, _, _, _): return value
         case .field(let fields, let position):
             return try evalFields(dot, fields, [], final: nil, dot: dot, at: position)

@@ -42,7 +42,8 @@ struct FunctionContext {
     private func strings(_ value: Value) throws -> [GoString] {
         switch value {
         case .list(let items, .strings): return items.map { if case .string(let s) = $0 { s } else { "" } }
-        case .null, .missing: return []
+        case .missing: return []
+        case .null: throw EvalError("wrong type for value; expected []string; got interface {}")
         default: throw EvalError("wrong type for value; expected []string; got \(value.goTypeName)")
         }
     }
