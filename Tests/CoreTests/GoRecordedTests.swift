@@ -127,6 +127,8 @@ import Testing
         Recorded(#"{{range $x := jsonArray "[null]"}}{{sortByLength $x}}{{end}}"#, go: nil),
         Recorded(#"{{range jsonArray "[null]"}}{{sortByLength .}}{{end}}"#, go: nil),
         Recorded(#"{{join (json "{\"a\":null}").a ","}}"#, go: nil),
+        // Seed 1: %U of a negative integer shows its bits unsigned.
+        Recorded(#"{{printf "%U|%#U|%08U" -1 -2 -1}}"#, go: "U+FFFFFFFFFFFFFFFF|U+FFFFFFFFFFFFFFFE|U+FFFFFFFFFFFFFFFF"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

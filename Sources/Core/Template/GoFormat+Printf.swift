@@ -287,7 +287,8 @@ extension GoFormat {
             let scalar = n >= 0 && n <= 0x10FFFF ? UnicodeScalar(UInt32(n)) : nil
             return pad(GoString(quoteRune(scalar ?? "\u{FFFD}", asciiOnly: spec.plus)), spec)
         case "U":
-            var hex = String(magnitude, radix: 16).uppercased()
+            // Go formats the integer's bits as an unsigned number: -1 is U+FFFFFFFFFFFFFFFF.
+            var hex = String(UInt64(bitPattern: n), radix: 16).uppercased()
             if hex.count < 4 { hex = String(repeating: "0", count: 4 - hex.count) + hex }
             var text = "U+" + hex
             if spec.sharp, n >= 0, n <= 0x10FFFF, let scalar = UnicodeScalar(UInt32(n)), GoFormat.isPrintable(scalar) {
