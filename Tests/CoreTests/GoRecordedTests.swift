@@ -129,6 +129,11 @@ import Testing
         Recorded(#"{{join (json "{\"a\":null}").a ","}}"#, go: nil),
         // Seed 1: %U of a negative integer shows its bits unsigned.
         Recorded(#"{{printf "%U|%#U|%08U" -1 -2 -1}}"#, go: "U+FFFFFFFFFFFFFFFF|U+FFFFFFFFFFFFFFFE|U+FFFFFFFFFFFFFFFF"),
+        // Seed 4: seq of an empty range is a nil []int; a declaration's or assignment's names are in scope for the
+        // pipeline's own commands at parse, and a variable not yet set fails only when it runs.
+        Recorded(#"{{printf "%#v|%#v|%v" (seq 2 0) (seq 1 1) (seq 3 1)}}"#, go: "[]int(nil)|[]int{1}|[]"),
+        Recorded(#"{{if false}}{{$x := $x}}{{$y = $y}}{{end}}ok"#, go: "ok"),
+        Recorded(#"{{$x := $x}}ok"#, go: nil),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

@@ -215,7 +215,7 @@ struct Evaluator {
         case .field(let fields, let position):
             return try evalFields(dot, fields, arguments, final: final, dot: dot, at: position)
         case .variable(let variable, let fields, let position):
-            let value = lookup(variable)
+            let value = try lookup(variable, at: position)
             if fields.isEmpty {
                 try noArguments(arguments, final, head: variable, at: position)
                 return value
@@ -246,8 +246,12 @@ struct Evaluator {
         }
     }
 
-    private func lookup(_ variable: String) -> Value {
-        variables.last(where: { $0.name == variable })?.value ?? .missing
+    /// The innermost `variable` in scope. The parser lets `{{$x := $x}}` through, as Go's does; running it fails.
+    private func lookup(_ variable: String, at position: Position) throws -> Value {
+        guard let value = variables.last(where: { $0.name == variable })?.value else {
+            throw error("undefined variable: \(variable)", at: position)
+        }
+        return value
     }
 
     /// The value of an operand used as an argument.
@@ -261,7 +265,7 @@ struct Evaluator {
         case .field(let fields, let position):
             return try evalFields(dot, fields, [], final: nil, dot: dot, at: position)
         case .variable(let variable, let fields, let position):
-            let value = lookup(variable)
+            let value = try lookup(variable, at: position)
             return fields.isEmpty ? value : try evalFields(value, fields, [], final: nil, dot: dot, at: position)
         case .function(let function, let position): return try call(function, [], final: nil, dot: dot, at: position)
         case .chain(let inner, let fields, let position):

@@ -163,7 +163,7 @@ struct FunctionContext {
         case .jsonArray:
             try arity(function, args, 1)
             let value = try GoJSON.parse(try string(args[0]).lossyText)
-            if case .null = value { return .list([], .nilAny) }
+            if case .null = value { return .list([], .nilOf(.any)) }
             guard case .list = value else {
                 throw EvalError("json: cannot unmarshal \(GoJSON.kindName(value)) into Go value of type []interface {}")
             }
@@ -256,7 +256,7 @@ struct FunctionContext {
         case .seq:
             try arity(function, args, 2)
             let (first, last) = (try int(args[0]), try int(args[1]))
-            guard first <= last else { return .list([], .ints) }
+            guard first <= last else { return .list([], .nilOf(.ints)) }  // confd appends to a nil slice
             // `last - first` itself overflows for far-apart bounds (seq -9223372036854775807 9223372036854775807).
             let span = last.subtractingReportingOverflow(first)
             guard !span.overflow, span.partialValue < 10_000_000 else { throw EvalError("range too large") }

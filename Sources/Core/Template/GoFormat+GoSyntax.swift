@@ -9,7 +9,7 @@ extension GoFormat {
         switch value {
         case .missing, .null: return inInterface ? "interface {}(nil)" : "<nil>"
         case .string(let s): return quote(s, asciiOnly: asciiOnly)
-        case .list(_, .nilAny), .map(_, .nilAny):
+        case .list(_, .nilOf), .map(_, .nilAny):
             return GoString(value.goTypeName) + "(nil)"
         case .list(let items, let kind):
             let elements = items.map { goSyntax($0, asciiOnly: asciiOnly, inInterface: kind == .any) }

@@ -268,6 +268,10 @@ struct Parser {
                     throw error("too many declarations in \(context)", at: operatorToken)
                 }
                 variables = names
+                // As in Go's parser, the names are in scope from here on, already for the pipeline's own commands, and
+                // an assignment's too: using or assigning one not yet declared fails only when it runs
+                // (`undefined variable: $x`), and not at all in a branch never taken.
+                scopes[scopes.count - 1] += names
                 isAssignment = operatorToken.kind == .assign
                 index = lookahead + 2
             } else if tokens[lookahead + 1].kind == .comma, isRange {
@@ -299,10 +303,6 @@ struct Parser {
         if commands.isEmpty {
             throw error("missing value for \(context)", at: startPosition)
         }
-        // Declared variables come into scope after the pipeline.
-        // As Go's parser does, an assignment's names count as declared from here on: assigning one that no `:=`
-        // declared fails only when it runs (`undefined variable: $x`), and not at all in a branch never taken.
-        for name in variables { scopes[scopes.count - 1].append(name) }
         // A command other than the first cannot start with a non-function operand that takes the piped value;
         // Go reports that at execution, which we do too.
         return Pipeline(position: startPosition, variables: variables, isAssignment: isAssignment, commands: commands)

@@ -29,16 +29,18 @@ enum Value: Sendable {
         /// `pairs` is `memkv.KVPairs` (from `gets`); `pairSlice` is `[]memkv.KVPair` (from `sortKVByLength`), which
         /// `reverse` reverses and `gets`'s type is not.
         case strings, pairs, pairSlice, any, ints, srvs
-        /// A nil `[]interface {}` (confd's `jsonArray` of `null`): empty, but `eq` and `%#v` tell it from `[]`.
-        case nilAny
+        /// A nil slice of that type (confd's `jsonArray` of `null`, `seq` of an empty range): empty, but `eq` and
+        /// `%#v` tell it from `[]`.
+        indirect case nilOf(ListKind)
         var goName: String {
             switch self {
             case .strings: return "[]string"
             case .pairs: return "memkv.KVPairs"
             case .pairSlice: return "[]memkv.KVPair"
-            case .any, .nilAny: return "[]interface {}"
+            case .any: return "[]interface {}"
             case .ints: return "[]int"
             case .srvs: return "[]*net.SRV"
+            case .nilOf(let kind): return kind.goName
             }
         }
     }
@@ -52,7 +54,7 @@ enum Value: Sendable {
     /// Go's nil map or slice, which `eq` compares (equal to nil and to another nil) where a non-nil one is an error.
     var isNilCollection: Bool {
         switch self {
-        case .list(_, .nilAny), .map(_, .nilAny): return true
+        case .list(_, .nilOf), .map(_, .nilAny): return true
         default: return false
         }
     }
