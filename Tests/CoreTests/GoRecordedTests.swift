@@ -134,6 +134,8 @@ import Testing
         Recorded(#"{{printf "%#v|%#v|%v" (seq 2 0) (seq 1 1) (seq 3 1)}}"#, go: "[]int(nil)|[]int{1}|[]"),
         Recorded(#"{{if false}}{{$x := $x}}{{$y = $y}}{{end}}ok"#, go: "ok"),
         Recorded(#"{{$x := $x}}ok"#, go: nil),
+        // Seed 7777: %#o adds a leading 0 only when the digits do not start with one.
+        Recorded(#"{{printf "%#o|%#o|%#.3o|%#.0o|%#5o|%#05o|%#o" 0 8 8 0 8 8 -8}}"#, go: "0|010|010||  010|00010|-010"),
         // Go's nil printing: a nil interface at the end of a pipeline is no value; inside fmt it is <nil>.
         Recorded(#"{{index (json (getv "/j")) "missing"}}"#, ["/j": json], go: "<no value>"),
         Recorded(#"{{index (json (getv "/j")) "a"}}"#, ["/j": json], go: "<no value>"),

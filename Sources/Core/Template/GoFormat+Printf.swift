@@ -271,7 +271,7 @@ extension GoFormat {
         case "b": digits = String(magnitude, radix: 2)
         case "o", "O":
             digits = String(magnitude, radix: 8)
-            if verb == "O" { prefix = "0o" } else if spec.sharp { prefix = "0" }
+            if verb == "O" { prefix = "0o" }
         case "x":
             digits = String(magnitude, radix: 16)
             if spec.sharp { prefix = "0x" }
@@ -302,6 +302,8 @@ extension GoFormat {
             if precision == 0 && n == 0 { digits = "" }
             if digits.count < precision { digits = String(repeating: "0", count: precision - digits.count) + digits }
         }
+        // %#o: a leading 0 unless the digits already start with one (0 itself, or zeros from the precision).
+        if verb == "o", spec.sharp, !digits.isEmpty, !digits.hasPrefix("0") { digits = "0" + digits }
         let sign = negative ? "-" : (spec.plus ? "+" : (spec.space ? " " : ""))
         return GoString(
             padNumber(sign: sign, prefix: prefix, digits: digits, spec: spec, allowZero: spec.precision == nil))
