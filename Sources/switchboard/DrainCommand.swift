@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import GoText
 import Logging
 
 /// The flags of a graceful leave, shared by `register`, `hello --register` and `drain`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import GoText
 
 /// `switchboard register`: the article's "better way": a watchdog beside a backend that keeps its key alive under a
 /// lease while it is healthy, and lets it drop out when it is not (or when this process dies).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// Inputs that crashed the template engine (found by scripts/fuzz, or by probing the limits it pointed at). Each
 /// must now end in a clear error — or, where Go's behaviour is an output, that output — instead of a trap.

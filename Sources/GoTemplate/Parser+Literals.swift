@@ -1,3 +1,5 @@
+import GoText
+
 /// Literals as Go reads them. Strings: `strconv.Unquote` and `UnquoteChar` over a literal's bytes, so `\xe9` and
 /// `\351` are the byte 0xE9, `\u00e9` is U+00E9 in UTF-8, and a byte that is not UTF-8 written as it is becomes
 /// U+FFFD.
