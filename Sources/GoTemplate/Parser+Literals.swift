@@ -67,7 +67,8 @@ extension Parser {
     /// The rune of a '…' character literal.
     func unquoteChar(_ token: Token) throws -> UInt32 {
         let body = Array(token.bytes.dropFirst().dropLast())
-        guard let (value, _, next) = Self.unquoteChar(body, at: 0, quote: UInt8(ascii: "'")), next == body.count
+        guard !body.isEmpty, let (value, _, next) = Self.unquoteChar(body, at: 0, quote: UInt8(ascii: "'")),
+            next == body.count
         else { throw error("malformed character constant: \(token.text)", at: token) }
         return value
     }
