@@ -29,7 +29,11 @@ let releaseLinkerSettings: [LinkerSetting] = [
 let package = Package(
     name: "switchboard",
     products: [
-        .executable(name: "switchboard", targets: ["switchboard"])
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        // For the fuzzer's package (Fuzz/Package.swift), which links them by path; nothing else uses them.
+        .library(name: "GoText", targets: ["GoText"]),
+        .library(name: "GoTemplate", targets: ["GoTemplate"]),
+        .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,10 +63,19 @@ let package = Package(
             ],
             path: "Generated/EtcdAPI"
         ),
+        // Go's text model: the byte string (`GoString`) that keys, values, templates and their output are made of,
+        // and Go's integer literals. The bottom layer; no dependencies.
+        .target(name: "GoText"),
+        // The template language: Go's text/template dialect with confd's functions (lexer, parser, evaluator, printf,
+        // the view of the store a template reads). Pure computation over GoText: no NIO, no store, no engine, so the
+        // fuzzer (Fuzz/Package.swift) builds it alone.
+        .target(name: "GoTemplate", dependencies: ["GoText"]),
         .target(
             name: "Core",
             dependencies: [
                 "EtcdAPI",
+                "GoText",
+                "GoTemplate",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -96,13 +109,14 @@ let package = Package(
         ),
         .target(
             name: "TUI",
-            dependencies: ["Core", "CNcurses"]
+            dependencies: ["Core", "GoText", "CNcurses"]
         ),
         .executableTarget(
             name: "switchboard",
             dependencies: [
                 "Core",
                 "ConfdDropIn",
+                "GoText",
                 "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,12 +124,14 @@ let package = Package(
             ],
             linkerSettings: releaseLinkerSettings
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "GoTemplate", "GoText"]),
         .testTarget(name: "ConfdDropInTests", dependencies: ["ConfdDropIn", "Core"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Core"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Core", "GoText"], exclude: ["__Snapshots__"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Core", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "Core", "GoTemplate", "GoText", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import GoText
 import Logging
 
 /// The flags of a graceful leave, shared by `register`, `hello --register` and `drain`.
@@ -34,9 +35,9 @@ struct DrainOptions: ParsableArguments {
     }
 }
 
-/// The graceful leave of a process that registered itself: on the first SIGINT/SIGTERM, deregister (end the
-/// registration, make sure the key is gone), wait the grace, finish the requests in flight, return. A second signal
-/// stops at once.
+/// The graceful leave of a process that registered itself, which `BackendService` starts when its group shuts down
+/// (the first SIGINT/SIGTERM): deregister (end the registration, make sure the key is gone), wait the grace, finish
+/// the requests in flight, return. A further signal stops at once.
 enum GracefulLeave {
     static func run(
         drain: Drain, registration: Task<Void, Never>, store: any WritableKeyValueStore, address: String,
@@ -65,13 +66,19 @@ enum GracefulLeave {
                     return revision
                 }, finishInFlight: finishInFlight)
         }
+        // The group's own listener stopped at the signal that began the leave (and left the signals ignored):
+        // this one hears the next.
         let interrupt = Task {
-            await ShutdownSignals.next()
-            FileHandle.standardError.write(Data("second signal: stopping without finishing the drain\n".utf8))
-            exit(1)
+            await ShutdownSignals.forEach(of: [.sigint, .sigterm]) { stopAtOnce("second signal") }
         }
         _ = await work.value
         interrupt.cancel()
+    }
+
+    /// A signal during a leave: the user wants the process gone now, drained or not.
+    static func stopAtOnce(_ what: String) -> Never {
+        FileHandle.standardError.write(Data("\(what): stopping without finishing the drain\n".utf8))
+        exit(1)
     }
 }
 
@@ -105,13 +112,17 @@ struct DrainCommand: AsyncParsableCommand {
         }
         let address = entry.value.description
         print("draining \(key) = \(address) in \(writable.displayName)")
-        let steps = await options.drain(key: key, store: writable).run(deregister: {
-            try await AppliedBarrier.remove(GoString(key), from: writable)
-        })
-        if steps.first?.completed == false {
-            FileHandle.standardError.write(Data("drain: could not remove \(key)\n".utf8))
-            throw ExitCode(1)
-        }
+        let drain = options.drain(key: key, store: writable)
+        try await BackendService.run(
+            .leaving {
+                let steps = await drain.run(deregister: {
+                    try await AppliedBarrier.remove(GoString(key), from: writable)
+                })
+                if steps.first?.completed == false {
+                    FileHandle.standardError.write(Data("drain: could not remove \(key)\n".utf8))
+                    throw ExitCode(1)
+                }
+            })
         print("\(key) drained: \(address) takes no new traffic from engines that applied the removal; stop it now")
     }
 }

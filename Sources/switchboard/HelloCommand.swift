@@ -37,17 +37,14 @@ struct HelloCommand: AsyncParsableCommand {
             let keeper = lease.registration(store: writable, key: key, address: registered, healthURL: health)
             print(
                 "registering \(key) = \(registered) in \(writable.displayName) (ttl \(lease.ttl)s, health \(health))")
-            let registration = Task { await keeper.run() }
-            await ShutdownSignals.next()
-            await GracefulLeave.run(
-                drain: drain.drain(key: key, store: writable), registration: registration, store: writable,
-                address: registered.description, finishInFlight: { await server.finishInFlight() })
+            try await BackendService.run(
+                .registered(
+                    keeper, drain: drain.drain(key: key, store: writable),
+                    finishInFlight: { await server.finishInFlight() }))
             print("deregistered \(key)")
         } else {
-            await ShutdownSignals.next()
-            // Not registered: nothing routes here through the store; still let the requests in flight finish.
-            let clock = AnyClock.continuous
-            _ = await Drain.within(clock.now.advanced(by: drain.timeout), on: clock) { await server.finishInFlight() }
+            try await BackendService.run(
+                .serving(finishInFlight: { await server.finishInFlight() }, timeout: drain.timeout))
         }
         await server.stop()
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import GoText
 
 /// `switchboard register`: the article's "better way": a watchdog beside a backend that keeps its key alive under a
 /// lease while it is healthy, and lets it drop out when it is not (or when this process dies).
@@ -35,12 +36,8 @@ struct RegisterCommand: AsyncParsableCommand {
         let writable = try CLIStore.open(store)
         let registration = lease.registration(store: writable, key: key, address: parsed, healthURL: healthURL)
         print("registering \(key) = \(parsed) in \(writable.displayName) (ttl \(lease.ttl)s); Ctrl-C deregisters")
-        let task = Task { await registration.run() }
-        await ShutdownSignals.next()
-        await GracefulLeave.run(
-            drain: drain.drain(key: key, store: writable), registration: task, store: writable,
-            address: parsed.description,
-            finishInFlight: nil)
+        try await BackendService.run(
+            .registered(registration, drain: drain.drain(key: key, store: writable), finishInFlight: nil))
         print("deregistered \(key)")
     }
 }

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// The acknowledger publishes each resource's newest apply under its own lease, without the apply waiting for it; the
 /// engine's mirror hides those keys, so they never cause an apply, even for a resource that watches `/`.

@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// The drain's barrier decides from the acknowledgements alone (a pure function), and its loop waits on the injected
 /// clock until they say the removal is live everywhere that renders the key.

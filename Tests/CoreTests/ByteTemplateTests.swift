@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Templates over bytes, as Go's text/template renders them (each expected output printed by Go 1.19 itself).
 @Suite struct ByteTemplateTests {

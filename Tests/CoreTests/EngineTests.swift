@@ -3,6 +3,8 @@ import Logging
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// An engine over a `MemoryStore`, rendering `{{range getvs "/test/*"}}server {{.}};` into a temp dir, on a clock the
 /// test moves by hand. Every event the engine emits is kept with the virtual time it happened at.

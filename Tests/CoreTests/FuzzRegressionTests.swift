@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// Inputs that crashed the template engine (found by scripts/fuzz, or by probing the limits it pointed at). Each
 /// must now end in a clear error — or, where Go's behaviour is an output, that output — instead of a trap.
@@ -33,6 +34,8 @@ import Testing
         ("{{if 1}}{{define \"x\"}}y{{end}}{{end}}", "t.tmpl:1:11: unexpected <define> in command"),
         // `last - first` overflowed in seq's size check.
         ("{{seq -9223372036854775807 9223372036854775807}}", "t.tmpl:1:3: seq: range too large"),
+        // An empty character constant read the byte after its end (the fuzzer, first run through SwiftPM).
+        ("{{''}}", "t.tmpl:1:3: malformed character constant: ''"),
     ])
     func formerCrashesAreErrors(source: String, expected: String) {
         #expect(render(source) == "ERROR " + expected)

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// `toUpper`, `toLower` and `base64Decode` as Go 1.19 gives them (expected values printed by Go's own
 /// `strings.ToUpper`/`ToLower` with `%q`).

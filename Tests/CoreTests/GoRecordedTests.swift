@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Every difference the differential test against Go found (Tests/IntegrationTests/GoDifferentialTests.swift),
 /// reduced to a small case with Go's output recorded by `scripts/go-oracle`, so that it runs without Go and no later

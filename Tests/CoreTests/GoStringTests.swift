@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Go's strings are bytes: keys that differ only in Unicode normalization are two keys, bytes that are not UTF-8
 /// stay as they are, and people see them escaped.

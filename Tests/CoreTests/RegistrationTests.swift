@@ -3,6 +3,7 @@ import Logging
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// A writable store that records the lease calls a registration makes, with the virtual time of each.
 private final class LeaseLog: WritableKeyValueStore, @unchecked Sendable {

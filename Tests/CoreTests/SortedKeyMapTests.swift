@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Keys that share long prefixes, differ past the 16 packed bytes, contain NUL, `/`, multi-byte UTF-8 and are
 /// prefixes of each other: the cases a byte-order shortcut could get wrong.

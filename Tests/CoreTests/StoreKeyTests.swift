@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// The one rule for keys we are asked to write.
 @Suite struct StoreKeyTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Core
+@testable import GoTemplate
 
 @Test func storeViewSortsKeysInByteOrder() {
     let view = StoreView(["/b": "2", "/a": "1", "/B": "3"])

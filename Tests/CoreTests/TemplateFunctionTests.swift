@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
 
 @Suite struct TemplateFunctionTests {
     @Test(arguments: [

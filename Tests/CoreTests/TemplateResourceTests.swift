@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 @Suite struct TemplateResourceTests {
     /// Text pairs as the store's bytes.

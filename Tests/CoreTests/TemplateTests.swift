@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Renders `source` over `pairs`; returns the output or the error text.
 func render(_ source: String, _ pairs: [GoString: GoString] = [:], dot: [String: String]? = nil) -> String {

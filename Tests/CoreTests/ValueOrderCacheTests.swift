@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 @Suite struct ValueOrderCacheTests {
     @Test(arguments: [1, 2, 3, 4])

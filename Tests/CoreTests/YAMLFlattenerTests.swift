@@ -1,6 +1,8 @@
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 @Suite struct YAMLFlattenerTests {
     func flatten(_ yaml: String) throws -> [GoString: GoString] {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoTemplate
+@testable import GoText
 
 /// Keys that differ only in Unicode normalization (`/test/café` precomposed, `caf\xc3\xa9`, and decomposed,
 /// `cafe\xcc\x81`) are two keys to etcd and to confd: through a real etcd and the file store, `switchboard run`

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Core
+@testable import GoText
 
 /// `switchboard register` as a separate process on a real etcd: a registration killed with SIGKILL cannot revoke
 /// its lease, so the key must go when the lease runs out.

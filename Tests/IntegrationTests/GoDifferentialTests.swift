@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import GoTemplate
+import GoText
 import Testing
 
 /// What one engine made of one case.

@@ -157,4 +157,55 @@ import Testing
         #expect(missingStatus == 1)
         #expect(missing.contains("/test/other is not registered"), "\(missing)")
     }
+
+    @Test func aSecondSignalStopsTheLeaveAtOnce() async throws {
+        guard let (binary, dir) = try Self.setUp() else { return }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hello = try Self.startHello(binary, dir: dir, key: "/test/impatient", extra: ["--drain-grace", "30s"])
+        defer { if hello.process.isRunning { kill(hello.process.processIdentifier, SIGKILL) } }
+        try #require(
+            try await DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/impatient"] },
+            "\(hello.output)")
+        kill(hello.process.processIdentifier, SIGTERM)
+        // The first signal began the leave: the key is gone and the backend waits out its 30 s grace.
+        try #require(try await DemoIntegrationTests.eventually(5) { try Self.keys(dir).isEmpty }, "\(hello.output)")
+        try #require(hello.process.isRunning, "\(hello.output)")
+        kill(hello.process.processIdentifier, SIGTERM)
+        #expect(await DemoIntegrationTests.eventually(5) { !hello.process.isRunning }, "\(hello.output)")
+        await hello.process.exited()
+        #expect(hello.process.terminationStatus == 1, "\(hello.output)")
+        #expect(hello.output.contains("second signal: stopping without finishing the drain"), "\(hello.output)")
+    }
+
+    @Test func aSignalStopsTheDrainCommandWithoutFinishingIt() async throws {
+        guard let (binary, dir) = try Self.setUp() else { return }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hello = try Self.startHello(binary, dir: dir, key: "/test/interrupted", extra: [])
+        defer {
+            kill(hello.process.processIdentifier, SIGKILL)
+            hello.process.waitUntilExit()
+        }
+        try #require(
+            try await DemoIntegrationTests.eventually(20) { try Self.keys(dir) == ["/test/interrupted"] },
+            "\(hello.output)"
+        )
+        let log = dir + "/drain.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let drain = Process()
+        drain.executableURL = URL(fileURLWithPath: binary)
+        drain.arguments = ["drain", "/test/interrupted", "--store", "file:\(dir)/store.yaml", "--drain-grace", "30s"]
+        drain.standardOutput = FileHandle(forWritingAtPath: log)
+        drain.standardError = drain.standardOutput
+        try drain.run()
+        defer { if drain.isRunning { kill(drain.processIdentifier, SIGKILL) } }
+        let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try #require(try await DemoIntegrationTests.eventually(5) { try Self.keys(dir).isEmpty }, "\(output())")
+        try #require(drain.isRunning, "\(output())")
+        kill(drain.processIdentifier, SIGINT)
+        #expect(await DemoIntegrationTests.eventually(5) { !drain.isRunning }, "\(output())")
+        await drain.exited()
+        #expect(drain.terminationStatus == 1, "\(output())")
+        #expect(output().contains("signal: stopping without finishing the drain"), "\(output())")
+        #expect(!output().contains("drained:"), "\(output())")
+    }
 }

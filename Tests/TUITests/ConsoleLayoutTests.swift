@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GoText
 import Testing
 
 @testable import TUI

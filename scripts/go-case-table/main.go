@@ -1,8 +1,8 @@
-// Command go-case-table writes Sources/Core/Template/GoCaseTable.swift: Go's unicode.ToUpper and unicode.ToLower
+// Command go-case-table writes Sources/GoTemplate/GoCaseTable.swift: Go's unicode.ToUpper and unicode.ToLower
 // (the simple, rune-by-rune case mapping strings.ToUpper and strings.ToLower use) as compact runs, so that
 // Switchboard maps runes exactly as the Go it is compared with, without calling Go at build time.
 //
-// Usage (from this directory): go run . > ../../Sources/Core/Template/GoCaseTable.swift
+// Usage (from this directory): go run . > ../../Sources/GoTemplate/GoCaseTable.swift
 package main
 
 import (

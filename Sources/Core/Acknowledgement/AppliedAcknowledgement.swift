@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// What one engine says it has applied for one resource: "engine E has the store as of revision R live for
 /// resource X (the keys under these prefixes), and the apply ended so". Published under

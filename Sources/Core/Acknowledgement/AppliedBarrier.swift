@@ -1,3 +1,4 @@
+import GoText
 import Logging
 
 /// A drain's wait that knows instead of guessing: after the key was removed at revision R, it waits until every

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle

@@ -1,3 +1,4 @@
+import GoText
 import Logging
 import ServiceLifecycle
 

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// A registered backend as the console shows it.
 public struct BackendEntry: Sendable, Hashable {

@@ -1,3 +1,6 @@
+import GoTemplate
+import GoText
+
 /// Turns a resource's template and its view of the mirror into bytes; the same path for an apply and a preview,
 /// so what the console previews is what an apply would write.
 ///

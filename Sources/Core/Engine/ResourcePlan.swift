@@ -1,3 +1,6 @@
+import GoTemplate
+import GoText
+
 /// What the engine needs to know about one template resource, independent of how it was configured.
 ///
 /// Built from a conf.d `TemplateResource`; the engine only ever sees plans.

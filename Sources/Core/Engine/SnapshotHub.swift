@@ -1,4 +1,6 @@
 import Foundation
+import GoTemplate
+import GoText
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 

@@ -1,3 +1,5 @@
+import GoTemplate
+import GoText
 import Logging
 import ServiceLifecycle
 

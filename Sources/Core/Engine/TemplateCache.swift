@@ -1,4 +1,5 @@
 import Foundation
+import GoTemplate
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GoText
 import Logging
 
 /// Keeps `key = address` in a store under a lease while the backend passes its health check.

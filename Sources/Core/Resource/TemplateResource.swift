@@ -1,4 +1,6 @@
 import Foundation
+import GoTemplate
+import GoText
 import TOMLKit
 
 /// One `conf.d/*.toml` template resource, validated: everything confd reads from its `[template]` table, plus

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// confd's env backend: `/a/b` is read from `A_B`; names map back by lowercasing and `_` → `/`.
 ///

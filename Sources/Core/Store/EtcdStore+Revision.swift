@@ -1,5 +1,6 @@
 import EtcdAPI
 import Foundation
+import GoText
 
 extension EtcdStore: RevisionedStore {
     public func removeReportingRevision(_ key: GoString) async throws -> Int64? {

@@ -1,6 +1,7 @@
 import EtcdAPI
 import Foundation
 import GRPCCore
+import GoText
 
 /// A store over etcd's v3 gRPC API: ranges read in pages at one revision, one watch stream for every prefix with
 /// resume and resync, leases, password authentication, TLS, and failover between members.

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// The file store's revision: a number every Switchboard writer stamps in the store file's first line
 /// (`# Switchboard store revision 42: ...`, a YAML comment confd ignores) under the write lock, one more at every

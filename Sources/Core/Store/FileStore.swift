@@ -1,4 +1,6 @@
 import Foundation
+import GoTemplate
+import GoText
 
 #if canImport(Glibc)
     import Glibc

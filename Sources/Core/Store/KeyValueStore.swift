@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// One key and its value, as a store holds it.
 public struct KeyValue: Sendable, Hashable {

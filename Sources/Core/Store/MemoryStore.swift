@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// A store that lives in this process: revisions, a change stream and leases like etcd's, no persistence.
 ///

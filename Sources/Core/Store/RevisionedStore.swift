@@ -1,3 +1,5 @@
+import GoText
+
 /// A writable store whose revisions mean the same to every process (etcd's, and the file store's stamped ones), so a
 /// removal's revision can be compared with the revision an engine says it applied (`AppliedBarrier`).
 public protocol RevisionedStore: WritableKeyValueStore {

@@ -1,3 +1,5 @@
+import GoText
+
 /// A key someone asked Switchboard to write (`register`, `hello --register`, `drain`, the console's add form),
 /// validated once, by the one rule: an absolute store path (`/test/apache-8001`), more than `/`, with no spaces
 /// and no control characters. Keys read from a store are taken as they are (`GoString`); this rule is for keys we

@@ -1,4 +1,6 @@
 import CYaml
+import GoTemplate
+import GoText
 
 /// One node of a YAML document, in document order: a container is followed by its children, and `next` is the
 /// index just past its subtree. An alias is resolved when read: it points at the anchored node in `next`.

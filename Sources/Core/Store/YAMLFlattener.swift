@@ -1,5 +1,7 @@
 import CYaml
 import Foundation
+import GoTemplate
+import GoText
 import Yams
 
 /// Turns YAML documents into store keys exactly as confd's file backend does (go-yaml v2, YAML 1.1 scalars):

@@ -1,3 +1,5 @@
+import GoTemplate
+
 // Which code each of Core's errors carries: in one place, so that the codes stay one vocabulary.
 
 extension KeyError: SwitchboardError { public var code: ErrorCode { .invalidKey } }

@@ -1,4 +1,5 @@
 import Core
+import GoText
 
 /// A user-level action; keys map to these. `isMutation` is the one place `--readonly` is decided.
 public enum ConsoleAction: Sendable, Hashable {

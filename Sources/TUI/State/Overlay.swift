@@ -1,4 +1,5 @@
 import Core
+import GoText
 
 /// A window drawn over the panels; while one is open it receives the keys.
 public enum Overlay: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import GoText
+
 extension GoFormat {
     /// The positions of `strings` in Go's byte order (`goLess`), equal strings in their original order.
     ///

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 #if canImport(Glibc)
     import Glibc
@@ -6,8 +7,17 @@ import Foundation
 
 /// Name lookups for `lookupIP*` and `lookupSRV`. As in confd, a failed lookup gives an empty list.
 enum Resolver {
+    /// Whether lookups give fixed answers instead of asking the network: so in the fuzzer (scripts/fuzz builds with
+    /// `-D SWITCHBOARD_FUZZ`), where a fuzzed `lookupIP "…"` must cost nothing and answer the same every run.
+    #if SWITCHBOARD_FUZZ
+        private static let fixedAnswers = true
+    #else
+        private static let fixedAnswers = false
+    #endif
+
     /// Every address of `host`, IPv4 and IPv6, without duplicates.
     static func lookupIP(_ host: String) -> [String] {
+        if fixedAnswers { return host == "localhost" ? ["127.0.0.1", "::1"] : [] }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -46,6 +56,9 @@ enum Resolver {
     /// `_service._proto.name` SRV records, asked of the first name server in /etc/resolv.conf over UDP, sorted as
     /// confd sorts them (by target, port, priority, weight printed together).
     static func lookupSRV(service: String, proto: String, name: String) -> [SRVRecord] {
+        if fixedAnswers {
+            return name == "example.com" ? [SRVRecord(target: "a.example.com.", port: 80, priority: 1, weight: 10)] : []
+        }
         let query = service.isEmpty && proto.isEmpty ? name : "_\(service)._\(proto).\(name)"
         guard let server = nameServer(), let answer = exchange(query: query, server: server) else { return [] }
         let records = parseSRV(answer)

@@ -1,3 +1,5 @@
+import GoText
+
 extension GoFormat {
     /// `%#v`: a string, list, map or pair as Go source would write it (`[]string{"a", "b"}`,
     /// `map[string]interface {}{"a":interface {}(nil)}`, `memkv.KVPair{Key:"/a", Value:"1"}`).

@@ -1,10 +1,15 @@
 // libFuzzer harness for the template language: lexer, parser and evaluator together.
 //
-// Built by scripts/fuzz with the sources of Sources/Core/Template compiled in directly (Resolver.swift is replaced by
-// ResolverStub.swift so that lookupIP/lookupSRV never touch the network). Any bytes are accepted: when they are valid
+// Built by scripts/fuzz through Fuzz/Package.swift against the GoTemplate target, with `-D SWITCHBOARD_FUZZ` so that
+// lookupIP/lookupSRV give fixed answers and never touch the network. Any bytes are accepted: when they are valid
 // UTF-8 they are parsed as a template, and a template that parses is rendered against a small fixed view. A thrown
 // TemplateError is the expected way to reject an input; a trap (overflow, out-of-range index, stack overflow) is a
 // crash for libFuzzer to report.
+
+import CLibFuzzer
+import Glibc
+import GoTemplate
+import GoText
 
 /// The store a fuzzed template sees: a few prefixes the fixtures' templates read, values of every kind a template
 /// branches on (host:port, numbers, JSON, empty).
@@ -21,9 +26,19 @@ private let fuzzView = StoreView([
     "/empty": "",
 ])
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: size)
+@main enum FuzzTemplate {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(
+            LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+                // libFuzzer's empty input may come without an address.
+                fuzzTemplate(UnsafeBufferPointer(start: data, count: size))
+            })
+    }
+}
+
+func fuzzTemplate(_ bytes: UnsafeBufferPointer<UInt8>) -> CInt {
     // Templates are read from files as UTF-8; other bytes never reach the lexer.
     guard let source = String(validating: bytes, as: UTF8.self) else { return 0 }
     guard let template = try? Template(source: source, name: "fuzz.tmpl") else { return 0 }

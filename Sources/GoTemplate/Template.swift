@@ -1,3 +1,5 @@
+import GoText
+
 /// A confd template: Go's text/template dialect with confd's functions, parsed once and rendered many times.
 public struct Template: Sendable {
     /// The name errors use, e.g. `templates/nginx.tmpl`.

@@ -1,3 +1,5 @@
+import GoText
+
 /// Go's comparison, indexing and slicing builtins.
 enum Builtins {
     /// `html`, `js` and `urlquery` take the single string argument as it is, else `fmt.Sprint` of all of them,

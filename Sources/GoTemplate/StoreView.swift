@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// What a template sees of the store: one resource's keys, already prefix-stripped and filtered by the engine.
 ///

@@ -1,3 +1,5 @@
+import GoText
+
 /// `fmt.Sprintf` over bytes: the format's bytes outside verbs are copied as they are, verbs are read as runes.
 extension GoFormat {
     /// One verb's flags, width and precision.

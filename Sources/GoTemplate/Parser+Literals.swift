@@ -1,3 +1,5 @@
+import GoText
+
 /// Literals as Go reads them. Strings: `strconv.Unquote` and `UnquoteChar` over a literal's bytes, so `\xe9` and
 /// `\351` are the byte 0xE9, `\u00e9` is U+00E9 in UTF-8, and a byte that is not UTF-8 written as it is becomes
 /// U+FFFD.
@@ -65,7 +67,8 @@ extension Parser {
     /// The rune of a '…' character literal.
     func unquoteChar(_ token: Token) throws -> UInt32 {
         let body = Array(token.bytes.dropFirst().dropLast())
-        guard let (value, _, next) = Self.unquoteChar(body, at: 0, quote: UInt8(ascii: "'")), next == body.count
+        guard !body.isEmpty, let (value, _, next) = Self.unquoteChar(body, at: 0, quote: UInt8(ascii: "'")),
+            next == body.count
         else { throw error("malformed character constant: \(token.text)", at: token) }
         return value
     }

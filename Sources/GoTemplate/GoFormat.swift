@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// Go's `fmt` as templates use it: `print`, `println`, `printf`, and the printing of an action's value. Strings are
 /// bytes here as in Go: what a template prints is exactly the bytes it was given.

@@ -1,3 +1,5 @@
+import GoText
+
 /// `encoding/json` decoding into `interface{}`: objects to maps, arrays to lists, every number to float64.
 enum GoJSON {
     static func kindName(_ value: Value) -> String {

@@ -1,3 +1,5 @@
+import GoText
+
 /// The parts of Go's `strings` and `strconv` that confd's functions expose, with Go's byte semantics.
 enum GoStrings {
     /// `strings.Split`; an empty separator splits after each UTF-8 sequence (a byte that is not UTF-8 alone).

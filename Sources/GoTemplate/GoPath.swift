@@ -1,6 +1,8 @@
+import GoText
+
 /// Go's `path` package: `Clean`, `Base`, `Dir` and `Match`, as confd's functions use them.
-enum GoPath {
-    static func clean(_ path: String) -> String {
+package enum GoPath {
+    package static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
         if isClean(path) { return path }
         let rooted = path.hasPrefix("/")
@@ -24,12 +26,12 @@ enum GoPath {
 
     /// True when `clean` would return `path` unchanged: no empty, `.` or `..` element and no trailing `/`.
     /// Every store key passes through here, so it reads the bytes in place rather than through `String.UTF8View`.
-    static func isClean(_ path: String) -> Bool {
+    package static func isClean(_ path: String) -> Bool {
         path.withUTF8Bytes { isClean($0) }
     }
 
     /// `isClean` of a path's bytes.
-    static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if bytes.count == 1, bytes[0] == UInt8(ascii: "/") { return true }
         var length = 0
         var dots = 0
@@ -65,7 +67,7 @@ enum GoPath {
 
     /// `path.Match`: `*` and `?` never cross `/`; `[...]` classes with `^` negation and ranges; `\` escapes.
     /// - Throws: `BadPattern` for a malformed pattern (checked even when the name does not match).
-    static func match(_ pattern: String, _ name: String) throws -> Bool {
+    package static func match(_ pattern: String, _ name: String) throws -> Bool {
         var pattern = Array(pattern.unicodeScalars)[...]
         var name = Array(name.unicodeScalars)[...]
         outer: while !pattern.isEmpty {

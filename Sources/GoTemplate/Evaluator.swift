@@ -1,3 +1,5 @@
+import GoText
+
 /// Walks a parsed template and writes its output. One evaluator per render; the tree is shared and immutable.
 struct Evaluator {
     let name: String

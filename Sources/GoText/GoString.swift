@@ -69,7 +69,7 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
 
     /// Byte order of two buffers, a prefix first.
     @inline(__always)
-    static func less(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func less(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(x.count, y.count)
         if common > 0 {
             let order = memcmp(x.baseAddress!, y.baseAddress!, common)
@@ -130,7 +130,7 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
     /// Appends `scalar` in UTF-8.
     public mutating func append(_ scalar: Unicode.Scalar) { GoString.appendUTF8(scalar, to: &bytes) }
 
-    static func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+    package static func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
         let value = scalar.value
         if value < 0x80 {
             bytes.append(UInt8(value))
@@ -189,7 +189,9 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
 
     /// Go's `utf8.DecodeRune` at `index`: the scalar and its width, or `nil` and width 1 for a byte that does not
     /// start a valid UTF-8 sequence (Go's `RuneError` case).
-    static func decodeRune(_ bytes: some RandomAccessCollection<UInt8>, at index: Int) -> (Unicode.Scalar?, Int) {
+    package static func decodeRune(
+        _ bytes: some RandomAccessCollection<UInt8>, at index: Int
+    ) -> (Unicode.Scalar?, Int) {
         let start = bytes.index(bytes.startIndex, offsetBy: index)
         let b0 = bytes[start]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
@@ -225,20 +227,20 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
 }
 
 /// Something whose bytes can be read in place: a `GoString`, or a Swift `String` as its UTF-8.
-protocol GoBytes {
+package protocol GoBytes {
     func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result
 }
 
 extension GoString: GoBytes {
     @inline(__always)
-    func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    package func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try bytes.withUnsafeBufferPointer(body)
     }
 }
 
 extension String: GoBytes {
     @inline(__always)
-    func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    package func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try withUTF8Bytes(body)
     }
 }

@@ -1,3 +1,5 @@
+import GoText
+
 /// Go's `path.Clean`, `Base`, `Dir` and `Join` over bytes, as Go runs them on strings: store keys are any bytes,
 /// and nothing here may decode, normalise or replace them.
 extension GoPath {
@@ -67,7 +69,7 @@ extension GoPath {
     }
 
     /// `path.Join("/", element)`: how confd names a key under a resource's prefix.
-    static func rooted(_ element: GoString) -> GoString {
+    package static func rooted(_ element: GoString) -> GoString {
         if element.isEmpty { return "/" }
         if element.bytes.first == UInt8(ascii: "/") { return clean(element) }
         return clean("/" + element)

@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 /// A value as a Go template sees it. Go's static types matter to templates (a function taking `[]string` refuses
 /// a `[]interface{}`, `eq 1 1.0` is an error), so lists remember their element type.

@@ -1,3 +1,4 @@
+import GoText
 import Synchronization
 
 /// The order `getvs` sorted a pattern's values in at the last render, so that the next render re-sorts only what

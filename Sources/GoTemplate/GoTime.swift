@@ -1,4 +1,5 @@
 import Foundation
+import GoText
 
 #if canImport(Glibc)
     import Glibc

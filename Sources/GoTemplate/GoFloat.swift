@@ -1,7 +1,7 @@
 import Foundation
 
 /// Go's float formatting (`strconv.FormatFloat`), which `fmt` and YAML/JSON printing rely on.
-enum GoFloat {
+package enum GoFloat {
     /// The shortest decimal digits that round-trip, and the position of the decimal point: value = 0.DIGITS × 10^point.
     static func shortestDigits(_ value: Double) -> (digits: [UInt8], point: Int) {
         let text = "\(abs(value))"  // Swift prints the shortest round-tripping representation.
@@ -34,7 +34,7 @@ enum GoFloat {
 
     /// `strconv.FormatFloat(v, fmt, -1, 64)` for fmt `g`, `e`, `f` (shortest), or with a precision via C's exact
     /// conversion.
-    static func format(_ value: Double, verb: Character, precision: Int?) -> String {
+    package static func format(_ value: Double, verb: Character, precision: Int?) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
         let sign = value.sign == .minus ? "-" : ""

@@ -1,3 +1,5 @@
+import GoText
+
 /// Keys and their values, as bytes, kept in Go's byte order of the keys, unique (by bytes: keys that differ only in
 /// Unicode normalization are two keys).
 ///
@@ -31,7 +33,7 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// Trusts that `keys` are unique and in byte order (the callers have just produced them that way).
-    init(sortedKeys keys: [GoString], values: [GoString]) {
+    package init(sortedKeys keys: [GoString], values: [GoString]) {
         assert(keys.count == values.count)
         self.keys = keys
         self.values = values
@@ -39,7 +41,7 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// Builds a map from pairs in any order; when a key appears more than once, its last pair wins.
-    init(unsortedPairs pairs: [(key: GoString, value: GoString)]) {
+    package init(unsortedPairs pairs: [(key: GoString, value: GoString)]) {
         var keys: [GoString] = []
         var values: [GoString] = []
         keys.reserveCapacity(pairs.count)
@@ -60,7 +62,7 @@ public struct SortedKeyMap: Sendable, Equatable {
     }
 
     /// True when `key` is a clean absolute path, its own view key under the root prefix.
-    static func isCleanAbsolute(_ key: GoString) -> Bool {
+    package static func isCleanAbsolute(_ key: GoString) -> Bool {
         key.bytes.withUnsafeBufferPointer { $0.first == UInt8(ascii: "/") && GoPath.isClean($0) }
     }
 
