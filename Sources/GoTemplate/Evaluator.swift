@@ -129,12 +129,20 @@ struct Evaluator {
         case .list(let items, _):
             if items.isEmpty { break }
             if names.isEmpty, Self.printsOnlyTextAndDot(branch.list) {
-                // Room for every line at once (a guess of 16 bytes per value), not a copy per doubling.
-                let textBytes = branch.list.reduce(0) { sum, node in
-                    if case .text(let bytes) = node { return sum + bytes.count }
-                    return sum + 16
+                // Room for every line at once, not a copy per doubling: a guess of 16 bytes for a value that is
+                // not a string could fall short by a byte at 100,000 lines and double the whole output.
+                var textBytes = 0
+                var dots = 0
+                for node in branch.list {
+                    if case .text(let bytes) = node { textBytes += bytes.count } else { dots += 1 }
                 }
-                out.reserveCapacity(out.count + items.count * textBytes)
+                var valueBytes = 0
+                if dots > 0 {
+                    for item in items {
+                        if case .string(let string) = item { valueBytes += string.count } else { valueBytes += 16 }
+                    }
+                }
+                out.reserveCapacity(out.count + items.count * textBytes + dots * valueBytes)
                 for item in items { Self.print(branch.list, dot: item, to: &out) }
                 return
             }

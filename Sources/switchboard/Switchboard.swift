@@ -21,6 +21,7 @@ struct Switchboard: AsyncParsableCommand {
 @main
 enum Entry {
     static func main() async {
+        HeapTuning.shareOneArena()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "run", !arguments.dropFirst().contains(where: { $0 == "--help" }) {
             let status = await ConfdRun.main(arguments: Array(arguments.dropFirst()))

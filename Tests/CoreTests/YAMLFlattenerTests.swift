@@ -174,4 +174,46 @@ import Testing
         let unclosed = #expect(throws: YAMLError.self) { try flatten("a: " + String(repeating: "[", count: 100_000)) }
         #expect(unclosed?.description == "keys.yaml:1:1003: nested deeper than 1000 levels")
     }
+
+    /// The one-pass walk must give the general walk's keys for every document it takes, and leave the rest to it
+    /// without changing what the general walk then gives (from pairs an earlier file left).
+    @Test func theOnePassWalkAgreesWithTheGeneralWalk() throws {
+        let earlier: [GoString: GoString] = ["/a": "old", "/gone": "old", "/list/0": "old", "/x/y": "old"]
+        let onePass = [
+            "a: 1\nb: two\n", "a: ~\n", "gone: null\nkeep: yes\n", "list: [p, ~, {q: 1}, [r, s]]\n",
+            "x:\n  h: 0x1F\n  z: 1.50\n  w: 99999999999999999999\n", "'/x/./y': quoted\n", "a: 1\na: 2\na: ~\n",
+            "a: &anchor 1\nb: 2\n", "{}\n", "# only a comment\n", "---\na: 1\n...\n", "a: !!str 7\n",
+            "\"caf\\xe9\": \"\\xe9\"\n", "a:\n  - - - deep\n",
+        ]
+        let general = [
+            "base: &b {p: 1}\nuse: *b\n", "d: &d {a: 1, b: 2}\nm:\n  a: 3\n  <<: *d\n", "1: one\n", "true: t\n",
+            "? [k]\n: v\n", "- a\n", "plain\n", "a: 1\n---\nb: 2\n", "a: [\n", "a: *nowhere\n",
+            "a: " + String(repeating: "[", count: 1001) + String(repeating: "]", count: 1001) + "\n",
+        ]
+        for (document, isOnePass) in onePass.map({ ($0, true) }) + general.map({ ($0, false) }) {
+            let bytes = Array(document.utf8)
+            var expected = earlier
+            let expectedError = bytes.withUnsafeBufferPointer { text in
+                Result {
+                    try YAMLFlattener.flattenWalkingItems(text, file: "k.yaml", into: &expected, maximumExpansion: 100)
+                }
+            }
+            var streamed = earlier
+            let taken = bytes.withUnsafeBufferPointer { YAMLStreamingWalk.flatten($0, into: &streamed) }
+            #expect(taken == isOnePass, "\(document)")
+            if taken {
+                #expect((try? expectedError.get()) != nil, "\(document)")
+                #expect(streamed == expected, "\(document)")
+            }
+            var whole = earlier
+            let wholeError = bytes.withUnsafeBufferPointer { text in
+                Result { try YAMLFlattener.flatten(text, file: "k.yaml", into: &whole, maximumExpansion: 100) }
+            }
+            switch (expectedError, wholeError) {
+            case (.success, .success): #expect(whole == expected, "\(document)")
+            case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)", "\(document)")
+            default: Issue.record("one path failed and the other did not: \(document)")
+            }
+        }
+    }
 }

@@ -22,11 +22,14 @@ public struct ApplyPipeline: Sendable {
         /// The unified diff against the live file when the file changed (or would have, with `-noop`). Formatted
         /// when read: most applies are never asked for it, and a big config's diff text is not free.
         public var diff: String? { formatDiff?() }
-        /// The rendered text when the render succeeded.
-        public var rendered: String?
+        /// The rendered bytes when the render succeeded (the same buffer the file was written from, not a copy:
+        /// 4.6 MB at 100,000 backends).
+        public var renderedBytes: [UInt8]?
+        /// The rendered text when the render succeeded, decoded when read.
+        public var rendered: String? { renderedBytes.map { String(decoding: $0, as: UTF8.self) } }
         private let formatDiff: (@Sendable () -> String)?
 
-        init(record: ApplyRecord, diff: String?, rendered: String?) {
+        init(record: ApplyRecord, diff: String?, rendered: [UInt8]?) {
             guard let diff else {
                 self.init(record: record, formatDiff: nil, rendered: rendered)
                 return
@@ -34,10 +37,10 @@ public struct ApplyPipeline: Sendable {
             self.init(record: record, formatDiff: { diff }, rendered: rendered)
         }
 
-        init(record: ApplyRecord, formatDiff: (@Sendable () -> String)?, rendered: String?) {
+        init(record: ApplyRecord, formatDiff: (@Sendable () -> String)?, rendered: [UInt8]?) {
             self.record = record
             self.formatDiff = formatDiff
-            self.rendered = rendered
+            self.renderedBytes = rendered
         }
     }
 
@@ -63,14 +66,13 @@ public struct ApplyPipeline: Sendable {
             return fail(record, .renderFailed, "\(error)")
         }
         record.renderSeconds = (clock.now - renderStart).seconds
-        let renderedText = String(decoding: bytes, as: UTF8.self)
 
         // Compare with the live file.
         let live: FileState?
         do {
             live = try LiveFile.read(target.dest)
         } catch {
-            return fail(record, .writeFailed, "\(error)", rendered: renderedText)
+            return fail(record, .writeFailed, "\(error)", rendered: bytes)
         }
         let desired = FileState(
             bytes: bytes,
@@ -90,21 +92,22 @@ public struct ApplyPipeline: Sendable {
         let dest = target.dest
         @Sendable func formattedDiff(newName: String) -> String {
             let old = live.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
-            return UnifiedDiff(old: old, new: renderedText).formatted(oldName: dest, newName: newName)
+            let new = String(decoding: bytes, as: UTF8.self)
+            return UnifiedDiff(old: old, new: new).formatted(oldName: dest, newName: newName)
         }
 
         switch decision {
         case .unchanged:
             if options.keepStageFile { _ = try? LiveFile.writeStage(for: target.dest, desired) }
             record.result = .unchanged
-            return Outcome(record: record, diff: nil, rendered: renderedText)
+            return Outcome(record: record, diff: nil, rendered: bytes)
         case .reportOnly:
             record.result = .wouldChange
             var text = formattedDiff(newName: target.dest + " (rendered)")
             if text.isEmpty, let live {
                 text = "mode/owner differ: live \(Self.describe(live)), rendered \(Self.describe(desired))\n"
             }
-            return Outcome(record: record, diff: text, rendered: renderedText)
+            return Outcome(record: record, diff: text, rendered: bytes)
         default:
             break
         }
@@ -114,7 +117,7 @@ public struct ApplyPipeline: Sendable {
         do {
             stage = try LiveFile.writeStage(for: target.dest, desired)
         } catch {
-            return fail(record, .writeFailed, "\(error)", rendered: renderedText)
+            return fail(record, .writeFailed, "\(error)", rendered: bytes)
         }
         let diffText: @Sendable () -> String = { formattedDiff(newName: stage) }
 
@@ -129,7 +132,7 @@ public struct ApplyPipeline: Sendable {
             } catch {
                 record.checkSeconds = (clock.now - checkStart).seconds
                 removeStage(stage)
-                return fail(record, .checkFailed, "check_cmd: \(error)", rendered: renderedText)
+                return fail(record, .checkFailed, "check_cmd: \(error)", rendered: bytes)
             }
             record.checkSeconds = (clock.now - checkStart).seconds
         }
@@ -140,7 +143,7 @@ public struct ApplyPipeline: Sendable {
                 ? "timed out after \(GoDuration.format(target.checkTimeout))" : checkOutcome!.summary
             return fail(
                 record, .checkFailed, "check_cmd failed (\(reason)); \(target.dest) left as it was",
-                rendered: renderedText)
+                rendered: bytes)
         }
 
         // Swap.
@@ -148,13 +151,13 @@ public struct ApplyPipeline: Sendable {
             try LiveFile.swap(stage: stage, into: target.dest)
         } catch {
             removeStage(stage)
-            return fail(record, .writeFailed, "\(error)", rendered: renderedText)
+            return fail(record, .writeFailed, "\(error)", rendered: bytes)
         }
 
         // Reload, and roll back when it fails.
         guard !options.syncOnly, let reloadCommand = target.reloadCommand else {
             record.result = .applied
-            return Outcome(record: record, formatDiff: diffText, rendered: renderedText)
+            return Outcome(record: record, formatDiff: diffText, rendered: bytes)
         }
         let reloadStart = clock.now
         let reloadOutcome = await runReload(reloadCommand, target: target)
@@ -162,7 +165,7 @@ public struct ApplyPipeline: Sendable {
         guard ApplyDecision.afterReload(reloadOutcome) == .rollback else {
             record.reloadSeconds = (clock.now - reloadStart).seconds
             record.result = .applied
-            return Outcome(record: record, formatDiff: diffText, rendered: renderedText)
+            return Outcome(record: record, formatDiff: diffText, rendered: bytes)
         }
         let restored = restore(live, to: target.dest)
         let secondReload = await runReload(reloadCommand, target: target)
@@ -173,16 +176,16 @@ public struct ApplyPipeline: Sendable {
         case (nil, true):
             return fail(
                 record, .reloadFailedRolledBack,
-                "\(firstFailure); restored the previous \(target.dest) and reloaded it", rendered: renderedText)
+                "\(firstFailure); restored the previous \(target.dest) and reloaded it", rendered: bytes)
         case (nil, false):
             return fail(
                 record, .reloadFailedRollbackFailed,
                 "\(firstFailure); restored the previous \(target.dest) but reloading it failed too (\(secondReload.summary))",
-                rendered: renderedText)
+                rendered: bytes)
         case (let problem?, _):
             return fail(
                 record, .reloadFailedRollbackFailed,
-                "\(firstFailure); could not restore the previous \(target.dest): \(problem)", rendered: renderedText)
+                "\(firstFailure); could not restore the previous \(target.dest): \(problem)", rendered: bytes)
         }
     }
 
@@ -212,7 +215,7 @@ public struct ApplyPipeline: Sendable {
         if !options.keepStageFile { LiveFile.remove(stage) }
     }
 
-    private func fail(_ record: ApplyRecord, _ result: ApplyResult, _ message: String, rendered: String? = nil)
+    private func fail(_ record: ApplyRecord, _ result: ApplyResult, _ message: String, rendered: [UInt8]? = nil)
         -> Outcome
     {
         var record = record

@@ -147,7 +147,7 @@ final class ApplyScheduler: Service, Sendable {
             error = "\(plan.name): \(message)"
         }
         hub.record(outcome, resource: plan.name, error: error)
-        hub.emit(.applied(record, renderedBytes: outcome.rendered?.utf8.count ?? 0))
+        hub.emit(.applied(record, renderedBytes: outcome.renderedBytes?.count ?? 0))
         configuration.onApply?(outcome)
         return record
     }

@@ -15,7 +15,9 @@ final class SnapshotHub: Service, Sendable {
         var connection: StoreConnectionState = .connecting
         var revision: Int64 = 0
         var mirror = SortedKeyMap()
-        var renders: [String: (last: String?, previous: String?)] = [:]
+        /// Each resource's last two renders, as bytes (shared with the apply that wrote them; decoded for a
+        /// snapshot).
+        var renders: [String: (last: [UInt8]?, previous: [UInt8]?)] = [:]
         var history: [ApplyRecord] = []
         var events: [EngineEventRecord] = []
         var probe: ProbeReport?
@@ -99,7 +101,7 @@ final class SnapshotHub: Service, Sendable {
             let record = outcome.record
             facts.history.append(record)
             if facts.history.count > limit { facts.history.removeFirst(facts.history.count - limit) }
-            if let rendered = outcome.rendered, record.result.isSuccess {
+            if let rendered = outcome.renderedBytes, record.result.isSuccess {
                 let current = facts.renders[resource]
                 if current?.last != rendered { facts.renders[resource] = (rendered, current?.last) }
             }
@@ -150,8 +152,8 @@ final class SnapshotHub: Service, Sendable {
         }
         let resources = configuration.resources.map { plan in
             ResourceStatus(
-                name: plan.name, dest: plan.target.dest, lastRender: facts.renders[plan.name]?.last,
-                previousRender: facts.renders[plan.name]?.previous)
+                name: plan.name, dest: plan.target.dest, lastRender: Self.text(facts.renders[plan.name]?.last),
+                previousRender: Self.text(facts.renders[plan.name]?.previous))
         }
         var snapshot = EngineSnapshot(
             store: storeName, connection: facts.connection, revision: facts.revision, backends: backends,
@@ -159,6 +161,11 @@ final class SnapshotHub: Service, Sendable {
             lastError: facts.lastError)
         snapshot.mirroredKeys = facts.mirror.count
         return snapshot
+    }
+
+    private static func text(_ bytes: [UInt8]??) -> String? {
+        guard case .some(.some(let bytes)) = bytes else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private func publishSoon() {

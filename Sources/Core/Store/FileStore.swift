@@ -29,6 +29,8 @@ public actor FileStore: WritableKeyValueStore {
     /// The wall clock leases are measured with (tests pass a fixed one).
     nonisolated let clock: @Sendable () -> Date
 
+    /// The pairs last read from a store of several files (whose revision this reader counts); a single file's
+    /// revision is stamped in it, and its pairs are not kept (a second copy of the table at 100,000 keys).
     private var lastPairs: [GoString: GoString]?
     private var revision: Int64 = 0
 
@@ -46,11 +48,12 @@ public actor FileStore: WritableKeyValueStore {
 
     public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         let (all, stamp) = try Self.readStamped(paths: paths, filter: filter, now: clock())
+        if let stamp { return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: stamp) }
         if all != lastPairs {
             lastPairs = all
             revision += 1
         }
-        return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: stamp ?? revision)
+        return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: revision)
     }
 
     /// The pairs under any of `prefixes`. Usually every key is (the resources watch what the file holds), and then

@@ -58,6 +58,18 @@ public enum YAMLFlattener {
     ) throws {
         // An empty file holds no keys (and libyaml wants an input address even for no bytes).
         guard bytes.baseAddress != nil, !bytes.isEmpty else { return }
+        // A store file is mostly one key per line: room for them at once, not a rehash per doubling.
+        pairs.reserveCapacity(pairs.count + lineCount(bytes))
+        if YAMLStreamingWalk.flatten(bytes, into: &pairs) { return }
+        try flattenWalkingItems(bytes, file: file, into: &pairs, maximumExpansion: maximumExpansion)
+    }
+
+    /// The general walk, for any document: the whole document as `YAMLItem`s first, then walked.
+    static func flattenWalkingItems(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, into pairs: inout [GoString: GoString],
+        maximumExpansion: Int
+    ) throws {
+        guard bytes.baseAddress != nil, !bytes.isEmpty else { return }
         let items: [YAMLItem]
         do {
             items = try YAMLEventReader.items(of: bytes)
@@ -82,14 +94,18 @@ public enum YAMLFlattener {
                 file: file, line: root.line, column: root.column,
                 message: "the top level must be a mapping of keys, found a \(root.kind.name)")
         }
-        // About one key per two items (a key and its value): room for them all at once, not a rehash per doubling.
-        pairs.reserveCapacity(pairs.count + items.count / 2)
         var walk = YAMLWalk(items: items, file: file, maximumExpansion: maximumExpansion)
         try walk.walk(0, key: "/", depth: 0, into: &pairs)
     }
 
-    static func resolve(_ item: YAMLItem) -> Resolved {
-        item.plain ? resolvePlain(item.text) : .string(item.text)
+    static func resolve(_ item: YAMLItem) -> Resolved { resolve(text: item.text, plain: item.plain) }
+
+    static func resolve(text: String, plain: Bool) -> Resolved { plain ? resolvePlain(text) : .string(text) }
+
+    private static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 1
+        for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
+        return count
     }
 
     static func describe(_ item: YAMLItem) -> String {
