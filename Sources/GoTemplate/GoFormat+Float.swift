@@ -1,3 +1,5 @@
+import GoText
+
 /// `fmt`'s verbs for a float64: `%v %g %G %e %E %f %F %x %X %b`, with `#`, sign, width and precision as Go applies
 /// them; `nil` for a verb a float does not take.
 extension GoFormat {

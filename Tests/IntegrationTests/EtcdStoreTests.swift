@@ -121,6 +121,39 @@ func nextData(
         await #expect(throws: EtcdLeaseExpired.self) { _ = try await store.keepAlive(lease) }
     }
 
+    /// Every renewal, of every lease, concurrent or not, goes on one keep-alive stream: etcd's own count of the
+    /// LeaseKeepAlive streams it started (its /metrics) grows by one.
+    @Test func renewalsShareOneKeepAliveStream() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = try etcd.store()
+        let before = try await Self.keepAliveStreamsStarted(etcd)
+        let leases = [try await store.grantLease(ttl: 30), try await store.grantLease(ttl: 30)]
+        for _ in 0..<3 {
+            let ttls = try await withThrowingTaskGroup(of: Int.self) { group in
+                for lease in leases + leases { group.addTask { try await store.keepAlive(lease) } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(ttls.count == 4 && ttls.allSatisfy { $0 > 0 })
+        }
+        #expect(try await Self.keepAliveStreamsStarted(etcd) - before == 1)
+        try await store.revoke(leases[0])
+        await #expect(throws: EtcdLeaseExpired.self) { _ = try await store.keepAlive(leases[0]) }
+        #expect(try await store.keepAlive(leases[1]) > 0)
+        #expect(try await Self.keepAliveStreamsStarted(etcd) - before == 1)
+    }
+
+    /// etcd's `grpc_server_started_total` for LeaseKeepAlive.
+    static func keepAliveStreamsStarted(_ etcd: EtcdProcess) async throws -> Int {
+        let metrics = try #require(await ObservabilitySupport.get(etcd.endpoint + "/metrics"))
+        let line = metrics.body.split(separator: "\n").first {
+            $0.hasPrefix("grpc_server_started_total{") && $0.contains("grpc_method=\"LeaseKeepAlive\"")
+        }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
     @Test func failsOverToAnotherClusterMember() async throws {
         guard EtcdProcess.available() else { return }
         let names = ["a", "b", "c"]

@@ -15,20 +15,45 @@ extension EtcdStore {
         return LeaseID(answer.id)
     }
 
-    /// Renews `lease` over etcd's keep-alive stream: one request, one answer.
+    /// Renews `lease` with one message on the store's keep-alive stream (`EtcdKeepAlives`), which opens on the
+    /// preferred member; when that member cannot be reached, the stream opens again on the next one.
     public func keepAlive(_ lease: LeaseID) async throws -> Int {
-        let request = EtcdPB_LeaseKeepAliveRequest.with { $0.id = lease.rawValue }
-        let ttl = try await call("lease keep-alive") { member, metadata, options in
-            try await member.lease.leaseKeepAlive(
-                metadata: metadata, options: options,
-                requestProducer: { writer in try await writer.write(request) },
-                onResponse: { response in
-                    for try await answer in response.messages { return answer.ttl }
-                    throw RPCError(code: .unavailable, message: "the keep-alive stream ended without an answer")
-                })
+        var lastError: EtcdError? = nil
+        for _ in 0..<max(1, endpoints.count) {
+            let endpoint = await session.preferred(of: endpoints)
+            do {
+                // The stream holds the member and the token, never the store, so a store let go ends its stream.
+                let member = try members.member(endpoint)
+                let metadata = try await metadata(member)
+                var streamOptions = callOptions
+                streamOptions.timeout = nil  // the stream stays open; each renewal has its own deadline
+                let options = streamOptions
+                let ttl = try await keepAlives.renew(lease.rawValue) { requests, answer in
+                    try await member.lease.leaseKeepAlive(
+                        metadata: metadata, options: options,
+                        requestProducer: { writer in for await request in requests { try await writer.write(request) }
+                        },
+                        onResponse: { response in for try await message in response.messages { await answer(message) } }
+                    )
+                }
+                guard ttl > 0 else { throw EtcdLeaseExpired(lease: lease) }
+                return Int(ttl)
+            } catch let error as EtcdLeaseExpired {
+                throw error
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                let failure = Self.failure(
+                    error, endpoint: endpoint, call: "lease keep-alive", tls: tls != nil, timeout: callTimeout)
+                if failure.kind == .unauthenticated, user != nil {
+                    await session.setToken(nil)
+                } else if failure.kind != .unreachable {
+                    throw failure
+                }
+                lastError = failure
+                await session.demote(endpoint, of: endpoints)
+            }
         }
-        guard ttl > 0 else { throw EtcdLeaseExpired(lease: lease) }
-        return Int(ttl)
+        throw lastError!
     }
 
     public func revoke(_ lease: LeaseID) async throws {

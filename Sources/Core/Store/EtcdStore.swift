@@ -19,6 +19,8 @@ public final class EtcdStore: WritableKeyValueStore {
     let callTimeout: Duration
     let session = EtcdSession()
     let members: EtcdMembers
+    /// The one keep-alive stream every lease renewal of this store is sent on.
+    let keepAlives: EtcdKeepAlives
 
     /// - Parameters:
     ///   - endpoints: base URLs (`http://host:port`, or `https://host:port` with `tls`), tried in order.
@@ -38,6 +40,7 @@ public final class EtcdStore: WritableKeyValueStore {
         self.tls = tls
         self.pageSize = max(1, pageSize)
         self.members = EtcdMembers(tls: tls)
+        self.keepAlives = EtcdKeepAlives(timeout: callTimeout)
         self.displayName = Self.displayName(endpoints: endpoints, user: user)
     }
 

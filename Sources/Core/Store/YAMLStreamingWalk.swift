@@ -1,4 +1,6 @@
 import CYaml
+import GoTemplate
+import GoText
 
 /// The common store file flattened in one pass over libyaml's events, without the item array of `YAMLEventReader`.
 ///
