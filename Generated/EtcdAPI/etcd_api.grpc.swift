@@ -1,6 +1,7 @@
-/// The part of etcd's v3 gRPC API that Switchboard speaks: key ranges, puts and deletes, watches, leases and
-/// password authentication. Written for Switchboard from etcd's documented wire protocol; only the messages,
-/// fields and methods we use are declared (the others are skipped on the wire, as protobuf allows).
+/// The part of etcd's v3 gRPC API that Switchboard speaks: key ranges, puts and deletes, a compare-and-delete
+/// transaction, watches, leases and password authentication. Written for Switchboard from etcd's documented wire
+/// protocol; only the messages, fields and methods we use are declared (the others are
+/// skipped on the wire, as protobuf allows).
 ///
 /// The package and service names are part of the wire protocol (they make the HTTP/2 paths, e.g.
 /// /etcdserverpb.KV/Range), and so are the field numbers and types: do not change them.
@@ -81,12 +82,26 @@ public enum EtcdPB_KV: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "Txn" metadata.
+        public enum Txn: Sendable {
+            /// Request type for "Txn".
+            public typealias Input = EtcdPB_TxnRequest
+            /// Response type for "Txn".
+            public typealias Output = EtcdPB_TxnResponse
+            /// Descriptor for "Txn".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "etcdserverpb.KV"),
+                method: "Txn",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "etcdserverpb.KV" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Range.descriptor,
             Put.descriptor,
             DeleteRange.descriptor,
-            Compact.descriptor
+            Compact.descriptor,
+            Txn.descriptor
         ]
     }
 }
@@ -180,6 +195,25 @@ extension EtcdPB_KV {
             deserializer: some GRPCCore.MessageDeserializer<EtcdPB_CompactionResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<EtcdPB_CompactionResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Txn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `EtcdPB_TxnRequest` message.
+        ///   - serializer: A serializer for `EtcdPB_TxnRequest` messages.
+        ///   - deserializer: A deserializer for `EtcdPB_TxnResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func txn<Result>(
+            request: GRPCCore.ClientRequest<EtcdPB_TxnRequest>,
+            serializer: some GRPCCore.MessageSerializer<EtcdPB_TxnRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<EtcdPB_TxnResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<EtcdPB_TxnResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -318,6 +352,36 @@ extension EtcdPB_KV {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Txn" method.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `EtcdPB_TxnRequest` message.
+        ///   - serializer: A serializer for `EtcdPB_TxnRequest` messages.
+        ///   - deserializer: A deserializer for `EtcdPB_TxnResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func txn<Result>(
+            request: GRPCCore.ClientRequest<EtcdPB_TxnRequest>,
+            serializer: some GRPCCore.MessageSerializer<EtcdPB_TxnRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<EtcdPB_TxnResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<EtcdPB_TxnResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: EtcdPB_KV.Method.Txn.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -419,6 +483,31 @@ extension EtcdPB_KV.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<EtcdPB_CompactionRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<EtcdPB_CompactionResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Txn" method.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `EtcdPB_TxnRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func txn<Result>(
+        request: GRPCCore.ClientRequest<EtcdPB_TxnRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<EtcdPB_TxnResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.txn(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<EtcdPB_TxnRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<EtcdPB_TxnResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -538,6 +627,35 @@ extension EtcdPB_KV.ClientProtocol {
             metadata: metadata
         )
         return try await self.compact(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Txn" method.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func txn<Result>(
+        _ message: EtcdPB_TxnRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<EtcdPB_TxnResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<EtcdPB_TxnRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.txn(
             request: request,
             options: options,
             onResponse: handleResponse

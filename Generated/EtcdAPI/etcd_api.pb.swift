@@ -8,9 +8,10 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// The part of etcd's v3 gRPC API that Switchboard speaks: key ranges, puts and deletes, watches, leases and
-/// password authentication. Written for Switchboard from etcd's documented wire protocol; only the messages,
-/// fields and methods we use are declared (the others are skipped on the wire, as protobuf allows).
+/// The part of etcd's v3 gRPC API that Switchboard speaks: key ranges, puts and deletes, a compare-and-delete
+/// transaction, watches, leases and password authentication. Written for Switchboard from etcd's documented wire
+/// protocol; only the messages, fields and methods we use are declared (the others are
+/// skipped on the wire, as protobuf allows).
 ///
 /// The package and service names are part of the wire protocol (they make the HTTP/2 paths, e.g.
 /// /etcdserverpb.KV/Range), and so are the field numbers and types: do not change them.
@@ -293,6 +294,257 @@ public nonisolated struct EtcdPB_CompactionResponse: Sendable {
   public init() {}
 
   fileprivate var _header: EtcdPB_ResponseHeader? = nil
+}
+
+/// A transaction: when every comparison holds, the success operations run, otherwise the failure ones, all at one
+/// revision. Switchboard removes a key only while it still holds the value it read (a graceful leave must not remove
+/// the registration of a process that has taken the key over meanwhile).
+public nonisolated struct EtcdPB_TxnRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var compare: [EtcdPB_Compare] = []
+
+  public var success: [EtcdPB_RequestOp] = []
+
+  public var failure: [EtcdPB_RequestOp] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct EtcdPB_TxnResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var header: EtcdPB_ResponseHeader {
+    get {_header ?? EtcdPB_ResponseHeader()}
+    set {_header = newValue}
+  }
+  /// Returns true if `header` has been explicitly set.
+  public var hasHeader: Bool {self._header != nil}
+  /// Clears the value of `header`. Subsequent reads from it will return its default value.
+  public mutating func clearHeader() {self._header = nil}
+
+  public var succeeded: Bool = false
+
+  public var responses: [EtcdPB_ResponseOp] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _header: EtcdPB_ResponseHeader? = nil
+}
+
+/// A key's value (or version, revisions, lease) compared with a given one.
+public nonisolated struct EtcdPB_Compare: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var result: EtcdPB_Compare.CompareResult = .equal
+
+  public var target: EtcdPB_Compare.CompareTarget = .version
+
+  public var key: Data = Data()
+
+  public var targetUnion: EtcdPB_Compare.OneOf_TargetUnion? = nil
+
+  public var version: Int64 {
+    get {
+      if case .version(let v)? = targetUnion {return v}
+      return 0
+    }
+    set {targetUnion = .version(newValue)}
+  }
+
+  public var createRevision: Int64 {
+    get {
+      if case .createRevision(let v)? = targetUnion {return v}
+      return 0
+    }
+    set {targetUnion = .createRevision(newValue)}
+  }
+
+  public var modRevision: Int64 {
+    get {
+      if case .modRevision(let v)? = targetUnion {return v}
+      return 0
+    }
+    set {targetUnion = .modRevision(newValue)}
+  }
+
+  public var value: Data {
+    get {
+      if case .value(let v)? = targetUnion {return v}
+      return Data()
+    }
+    set {targetUnion = .value(newValue)}
+  }
+
+  public var lease: Int64 {
+    get {
+      if case .lease(let v)? = targetUnion {return v}
+      return 0
+    }
+    set {targetUnion = .lease(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_TargetUnion: Equatable, Sendable {
+    case version(Int64)
+    case createRevision(Int64)
+    case modRevision(Int64)
+    case value(Data)
+    case lease(Int64)
+
+  }
+
+  public nonisolated enum CompareResult: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case equal // = 0
+    case greater // = 1
+    case less // = 2
+    case notEqual // = 3
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .equal
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .equal
+      case 1: self = .greater
+      case 2: self = .less
+      case 3: self = .notEqual
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .equal: return 0
+      case .greater: return 1
+      case .less: return 2
+      case .notEqual: return 3
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [EtcdPB_Compare.CompareResult] = [
+      .equal,
+      .greater,
+      .less,
+      .notEqual,
+    ]
+
+  }
+
+  public nonisolated enum CompareTarget: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+    case version // = 0
+    case create // = 1
+    case mod // = 2
+    case value // = 3
+    case lease // = 4
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .version
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .version
+      case 1: self = .create
+      case 2: self = .mod
+      case 3: self = .value
+      case 4: self = .lease
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .version: return 0
+      case .create: return 1
+      case .mod: return 2
+      case .value: return 3
+      case .lease: return 4
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [EtcdPB_Compare.CompareTarget] = [
+      .version,
+      .create,
+      .mod,
+      .value,
+      .lease,
+    ]
+
+  }
+
+  public init() {}
+}
+
+/// One operation of a transaction; only deletes are used.
+public nonisolated struct EtcdPB_RequestOp: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var request: EtcdPB_RequestOp.OneOf_Request? = nil
+
+  public var requestDeleteRange: EtcdPB_DeleteRangeRequest {
+    get {
+      if case .requestDeleteRange(let v)? = request {return v}
+      return EtcdPB_DeleteRangeRequest()
+    }
+    set {request = .requestDeleteRange(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Request: Equatable, Sendable {
+    case requestDeleteRange(EtcdPB_DeleteRangeRequest)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct EtcdPB_ResponseOp: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var response: EtcdPB_ResponseOp.OneOf_Response? = nil
+
+  public var responseDeleteRange: EtcdPB_DeleteRangeResponse {
+    get {
+      if case .responseDeleteRange(let v)? = response {return v}
+      return EtcdPB_DeleteRangeResponse()
+    }
+    set {response = .responseDeleteRange(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Response: Equatable, Sendable {
+    case responseDeleteRange(EtcdPB_DeleteRangeResponse)
+
+  }
+
+  public init() {}
 }
 
 public nonisolated struct EtcdPB_WatchRequest: Sendable {
@@ -1080,6 +1332,298 @@ nonisolated extension EtcdPB_CompactionResponse: SwiftProtobuf.Message, SwiftPro
 
   public static func ==(lhs: EtcdPB_CompactionResponse, rhs: EtcdPB_CompactionResponse) -> Bool {
     if lhs._header != rhs._header {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EtcdPB_TxnRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TxnRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}compare\0\u{1}success\0\u{1}failure\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.compare) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.success) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.failure) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.compare.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.compare, fieldNumber: 1)
+    }
+    if !self.success.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.success, fieldNumber: 2)
+    }
+    if !self.failure.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.failure, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EtcdPB_TxnRequest, rhs: EtcdPB_TxnRequest) -> Bool {
+    if lhs.compare != rhs.compare {return false}
+    if lhs.success != rhs.success {return false}
+    if lhs.failure != rhs.failure {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EtcdPB_TxnResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TxnResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}header\0\u{1}succeeded\0\u{1}responses\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._header) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.succeeded) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.responses) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._header {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.succeeded != false {
+      try visitor.visitSingularBoolField(value: self.succeeded, fieldNumber: 2)
+    }
+    if !self.responses.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.responses, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EtcdPB_TxnResponse, rhs: EtcdPB_TxnResponse) -> Bool {
+    if lhs._header != rhs._header {return false}
+    if lhs.succeeded != rhs.succeeded {return false}
+    if lhs.responses != rhs.responses {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EtcdPB_Compare: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Compare"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}result\0\u{1}target\0\u{1}key\0\u{1}version\0\u{3}create_revision\0\u{3}mod_revision\0\u{1}value\0\u{1}lease\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.result) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.target) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.key) }()
+      case 4: try {
+        var v: Int64?
+        try decoder.decodeSingularInt64Field(value: &v)
+        if let v = v {
+          if self.targetUnion != nil {try decoder.handleConflictingOneOf()}
+          self.targetUnion = .version(v)
+        }
+      }()
+      case 5: try {
+        var v: Int64?
+        try decoder.decodeSingularInt64Field(value: &v)
+        if let v = v {
+          if self.targetUnion != nil {try decoder.handleConflictingOneOf()}
+          self.targetUnion = .createRevision(v)
+        }
+      }()
+      case 6: try {
+        var v: Int64?
+        try decoder.decodeSingularInt64Field(value: &v)
+        if let v = v {
+          if self.targetUnion != nil {try decoder.handleConflictingOneOf()}
+          self.targetUnion = .modRevision(v)
+        }
+      }()
+      case 7: try {
+        var v: Data?
+        try decoder.decodeSingularBytesField(value: &v)
+        if let v = v {
+          if self.targetUnion != nil {try decoder.handleConflictingOneOf()}
+          self.targetUnion = .value(v)
+        }
+      }()
+      case 8: try {
+        var v: Int64?
+        try decoder.decodeSingularInt64Field(value: &v)
+        if let v = v {
+          if self.targetUnion != nil {try decoder.handleConflictingOneOf()}
+          self.targetUnion = .lease(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.result != .equal {
+      try visitor.visitSingularEnumField(value: self.result, fieldNumber: 1)
+    }
+    if self.target != .version {
+      try visitor.visitSingularEnumField(value: self.target, fieldNumber: 2)
+    }
+    if !self.key.isEmpty {
+      try visitor.visitSingularBytesField(value: self.key, fieldNumber: 3)
+    }
+    switch self.targetUnion {
+    case .version?: try {
+      guard case .version(let v)? = self.targetUnion else { preconditionFailure() }
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 4)
+    }()
+    case .createRevision?: try {
+      guard case .createRevision(let v)? = self.targetUnion else { preconditionFailure() }
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 5)
+    }()
+    case .modRevision?: try {
+      guard case .modRevision(let v)? = self.targetUnion else { preconditionFailure() }
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 6)
+    }()
+    case .value?: try {
+      guard case .value(let v)? = self.targetUnion else { preconditionFailure() }
+      try visitor.visitSingularBytesField(value: v, fieldNumber: 7)
+    }()
+    case .lease?: try {
+      guard case .lease(let v)? = self.targetUnion else { preconditionFailure() }
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 8)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EtcdPB_Compare, rhs: EtcdPB_Compare) -> Bool {
+    if lhs.result != rhs.result {return false}
+    if lhs.target != rhs.target {return false}
+    if lhs.key != rhs.key {return false}
+    if lhs.targetUnion != rhs.targetUnion {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EtcdPB_Compare.CompareResult: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0EQUAL\0\u{1}GREATER\0\u{1}LESS\0\u{1}NOT_EQUAL\0")
+}
+
+nonisolated extension EtcdPB_Compare.CompareTarget: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0VERSION\0\u{1}CREATE\0\u{1}MOD\0\u{1}VALUE\0\u{1}LEASE\0")
+}
+
+nonisolated extension EtcdPB_RequestOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestOp"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}request_delete_range\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 3: try {
+        var v: EtcdPB_DeleteRangeRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .requestDeleteRange(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .requestDeleteRange(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if case .requestDeleteRange(let v)? = self.request {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EtcdPB_RequestOp, rhs: EtcdPB_RequestOp) -> Bool {
+    if lhs.request != rhs.request {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension EtcdPB_ResponseOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResponseOp"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}response_delete_range\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 3: try {
+        var v: EtcdPB_DeleteRangeResponse?
+        var hadOneofValue = false
+        if let current = self.response {
+          hadOneofValue = true
+          if case .responseDeleteRange(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.response = .responseDeleteRange(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if case .responseDeleteRange(let v)? = self.response {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: EtcdPB_ResponseOp, rhs: EtcdPB_ResponseOp) -> Bool {
+    if lhs.response != rhs.response {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

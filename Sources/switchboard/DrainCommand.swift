@@ -44,13 +44,10 @@ enum GracefulLeave {
         finishInFlight: (@Sendable () async -> Void)?
     ) async {
         let key = GoString(drain.key)
-        // Removes the key if it still holds this backend (another process may have taken it over meanwhile); the
-        // revision of the removal when the store can say.
+        // Removes the key if it still holds this backend (another process may have taken it over meanwhile), in one
+        // step; the revision of the removal when the store can say.
         @Sendable func removeIfStillOurs() async throws -> Int64? {
-            guard let entry = try await store.list(prefix: drain.key).first(where: { $0.key == key }),
-                entry.value == GoString(address)
-            else { return nil }
-            return try await AppliedBarrier.remove(key, from: store)
+            try await AppliedBarrier.remove(key, from: store, ifValue: GoString(address))
         }
         let work = Task {
             await drain.run(

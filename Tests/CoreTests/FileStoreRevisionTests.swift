@@ -19,11 +19,25 @@ import Testing
         try await store.delete("/test/missing")
         // Another process (another FileStore) sees the same number.
         #expect(try await FileStore(paths: [path]).snapshot(prefixes: ["/test/"]).revision == 1)
-        #expect(try await store.removeReportingRevision("/test/a") == 2)
-        #expect(try await store.removeReportingRevision("/test/a") == nil)
+        #expect(try await store.removeReportingRevision("/test/a", ifValue: nil) == 2)
+        #expect(try await store.removeReportingRevision("/test/a", ifValue: nil) == nil)
         #expect(try await store.snapshot(prefixes: ["/test/"]).revision == 2)
         // confd's reader ignores the line: the pairs are what they were.
         #expect(try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/b": "127.0.0.1:2"])
+    }
+
+    /// A graceful leave removes its key only while it still holds its own address: a key another process took over
+    /// stays, and nothing is written.
+    @Test func aRemovalWithAnExpectedValueLeavesAKeyTakenOver() async throws {
+        let path = dir.file("store.yaml")
+        dir.write("store.yaml", "test:\n  a: 127.0.0.1:1\n")
+        let store = FileStore(paths: [path])
+        #expect(try await store.removeReportingRevision("/test/a", ifValue: "127.0.0.1:9") == nil)
+        #expect(try await store.removeReportingRevision("/test/missing", ifValue: "127.0.0.1:1") == nil)
+        #expect(try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/a": "127.0.0.1:1"])
+        #expect(try await store.snapshot(prefixes: ["/test/"]).revision == 0)
+        #expect(try await store.removeReportingRevision("/test/a", ifValue: "127.0.0.1:1") == 1)
+        #expect(try await store.snapshot(prefixes: ["/test/"]).pairs.isEmpty)
     }
 
     @Test func anEditorDroppingTheLineCannotSendRevisionsBack() async throws {
@@ -57,7 +71,7 @@ import Testing
         }
         #expect(first.revision == 1)
         try await store.put("/elsewhere", "x", lease: nil)  // revision 2, not watched
-        let removed = try #require(try await store.removeReportingRevision("/test/a"))
+        let removed = try #require(try await store.removeReportingRevision("/test/a", ifValue: nil))
         #expect(removed == 3)
         guard case .events(let events, let revision)? = try await updates.next() else {
             Issue.record("expected events")

@@ -145,6 +145,22 @@ func nextData(
         #expect(try await Self.keepAliveStreamsStarted(etcd) - before == 1)
     }
 
+    /// A removal with an expected value is one transaction: a key holding another value, or none, stays as it is.
+    @Test func removesAKeyOnlyWhileItHoldsTheExpectedValue() async throws {
+        guard EtcdProcess.available() else { return }
+        let etcd = EtcdProcess()
+        try await etcd.start()
+        defer { etcd.stop() }
+        let store = try etcd.store()
+        try await store.put("/test/a", "127.0.0.1:2", lease: nil)
+        #expect(try await store.removeReportingRevision("/test/a", ifValue: "127.0.0.1:1") == nil)
+        #expect(try await store.removeReportingRevision("/test/none", ifValue: "127.0.0.1:1") == nil)
+        #expect(try await store.snapshot(prefixes: ["/test/"]).pairs == ["/test/a": "127.0.0.1:2"])
+        let removed = try #require(try await store.removeReportingRevision("/test/a", ifValue: "127.0.0.1:2"))
+        let after = try await store.snapshot(prefixes: ["/test/"])
+        #expect(after.pairs.isEmpty && after.revision == removed)
+    }
+
     /// etcd's `grpc_server_started_total` for LeaseKeepAlive.
     static func keepAliveStreamsStarted(_ etcd: EtcdProcess) async throws -> Int {
         let metrics = try #require(await ObservabilitySupport.get(etcd.endpoint + "/metrics"))

@@ -31,10 +31,20 @@ public struct AppliedBarrier: DrainBarrier {
         return .routedAway(engines: relevant.count)
     }
 
-    /// Removes `key` from `store`, the way a drain does: returns the revision from which on it is absent when the
-    /// store can say (etcd, the file store), so the barrier can compare it with what engines applied.
-    public static func remove(_ key: GoString, from store: any WritableKeyValueStore) async throws -> Int64? {
-        if let revisioned = store as? any RevisionedStore { return try await revisioned.removeReportingRevision(key) }
+    /// Removes `key` from `store`, the way a drain does (with `expected`, only while it holds that value): returns
+    /// the revision from which on it is absent when the store can say (etcd, the file store), so the barrier can
+    /// compare it with what engines applied.
+    public static func remove(
+        _ key: GoString, from store: any WritableKeyValueStore, ifValue expected: GoString? = nil
+    ) async throws -> Int64? {
+        if let revisioned = store as? any RevisionedStore {
+            return try await revisioned.removeReportingRevision(key, ifValue: expected)
+        }
+        // A store without revisions or transactions: read, then remove.
+        if let expected {
+            let current = try await store.list(prefix: key.lossyText).first { $0.key == key }
+            guard current?.value == expected else { return nil }
+        }
         try await store.delete(key)
         return nil
     }

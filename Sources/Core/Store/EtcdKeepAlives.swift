@@ -43,7 +43,7 @@ actor EtcdKeepAlives {
             try await withCheckedThrowingContinuation { continuation in
                 let deadline = Task { [timeout] in
                     do { try await Task.sleep(for: timeout) } catch { return }
-                    await self.timedOut(lease, id)
+                    self.timedOut(lease, id)
                 }
                 waiting[lease, default: []].append(Waiter(id: id, continuation: continuation, deadline: deadline))
                 requests.yield(.with { $0.id = lease })
@@ -82,7 +82,7 @@ actor EtcdKeepAlives {
             } catch {
                 failure = error
             }
-            await self.ended(generation, failure)
+            self.ended(generation, failure)
         }
         return continuation
     }

@@ -3,13 +3,29 @@ import Foundation
 import GoText
 
 extension EtcdStore: RevisionedStore {
-    public func removeReportingRevision(_ key: GoString) async throws -> Int64? {
-        var request = EtcdPB_DeleteRangeRequest()
-        request.key = Data(key.bytes)
-        let answer = try await call("delete") { member, metadata, options in
-            try await member.kv.deleteRange(request, metadata: metadata, options: options)
+    public func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
+        var delete = EtcdPB_DeleteRangeRequest()
+        delete.key = Data(key.bytes)
+        guard let expected else {
+            let answer = try await call("delete") { member, metadata, options in
+                try await member.kv.deleteRange(delete, metadata: metadata, options: options)
+            }
+            return answer.deleted > 0 ? answer.header.revision : nil
         }
-        return answer.deleted > 0 ? answer.header.revision : nil
+        // One transaction: delete only while the value is the expected one (a missing key fails the comparison).
+        var unchanged = EtcdPB_Compare()
+        unchanged.result = .equal
+        unchanged.target = .value
+        unchanged.key = Data(key.bytes)
+        unchanged.value = Data(expected.bytes)
+        var request = EtcdPB_TxnRequest()
+        request.compare = [unchanged]
+        request.success = [EtcdPB_RequestOp.with { $0.requestDeleteRange = delete }]
+        let answer = try await call("delete if unchanged") { member, metadata, options in
+            try await member.kv.txn(request, metadata: metadata, options: options)
+        }
+        guard answer.succeeded, (answer.responses.first?.responseDeleteRange.deleted ?? 0) > 0 else { return nil }
+        return answer.header.revision
     }
 
     public func modifiedRevisions(prefix: String) async throws -> [String: Int64] {

@@ -58,14 +58,17 @@ enum FileStoreRevision {
 }
 
 extension FileStore: RevisionedStore {
-    public func removeReportingRevision(_ key: GoString) async throws -> Int64? {
+    public func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
         let file = try writableFile()
-        var present = false
+        var removed = false
+        // Read, compared and written under the file's lock, so nothing can take the key over in between.
         let revision = try StoreFileTransaction.run(file, now: Date()) { pairs, leases in
-            present = pairs.removeValue(forKey: key) != nil
+            guard let value = pairs[key], expected == nil || value == expected else { return }
+            pairs[key] = nil
             leases.detach(key)
+            removed = true
         }
-        return present ? revision : nil
+        return removed ? revision : nil
     }
 
     public func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
