@@ -26,25 +26,22 @@ package enum HeapTuning {
     /// - Returns: true when glibc took the setting (false on a libc without `mallopt`).
     @discardableResult
     package static func shareOneArena() -> Bool {
-        #if canImport(Glibc)
-            guard let symbol = dlsym(nil, "mallopt") else { return false }
-            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-            return mallopt(arenaMax, 1) == 1
-        #else
-            return false
-        #endif
+        mallopt(arenaMax, 1)
     }
 
     /// Keeps freed blocks below 32 MB in the heap instead of returning them to the kernel after every render.
     /// - Returns: true when glibc took both settings (false on a libc without `mallopt`).
     @discardableResult
     package static func keepFreedMemoryForReuse() -> Bool {
+        mallopt(mmapThreshold, 32 << 20) && mallopt(trimThreshold, 64 << 20)
+    }
+
+    /// glibc's `mallopt`, looked up at run time (it is not in every libc); true when it took the setting.
+    private static func mallopt(_ parameter: Int32, _ value: Int32) -> Bool {
         #if canImport(Glibc)
             guard let symbol = dlsym(nil, "mallopt") else { return false }
             typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-            return mallopt(mmapThreshold, 32 << 20) == 1 && mallopt(trimThreshold, 64 << 20) == 1
+            return unsafeBitCast(symbol, to: Mallopt.self)(parameter, value) == 1
         #else
             return false
         #endif
