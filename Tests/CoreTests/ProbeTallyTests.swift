@@ -65,7 +65,7 @@ import Testing
         #expect(
             Set(object.keys) == [
                 "requests", "errors", "handlers", "latency_ms", "missing", "unexpected", "gone", "errors_by_kind",
-                "retried", "timeline",
+                "retried", "timeline", "failures", "retries",
             ])
         #expect(object["handlers"] as? [String: Int] == ["h:1": 1])
         let latency = try #require(object["latency_ms"] as? [String: Double])

@@ -52,6 +52,51 @@ import Testing
         #expect(report.text().contains("5 retried"))
     }
 
+    @Test func aReusedConnectionResetBeforeTheAnswerIsRetriedOnceAndNotAlsoCountedAsFailed() async throws {
+        // The same, but the server resets the connection once the second request arrived (what an old nginx worker
+        // does when it closes an idle connection holding an unread request): the probe reads ECONNRESET, and NIO
+        // then reports the close as well. One retry per lost request, no failure.
+        let server = try ScriptedServer { connection in
+            guard connection.readRequest() else { return }
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Handler: 127.0.0.1:1\r\n\r\nok")
+            guard connection.readRequest() else { return }
+            connection.reset()
+        }
+        defer { server.stop() }
+        let report = try await Prober(url: "http://127.0.0.1:\(server.port)/", requests: 6, concurrency: 1)
+            .run(registered: nil)
+        #expect(report.errors == 0, "\(report.errorsByKind) \(report.failures)")
+        #expect(report.handlers == ["127.0.0.1:1": 6])
+        #expect(report.retried == 5)
+        #expect(report.retries.count == 5)
+        #expect(report.retries.allSatisfy { $0.requestOnConnection == 2 && !$0.secondAttempt && $0.localPort != nil })
+        #expect(report.retries.first?.detail.contains("reset") == true, "\(report.retries)")
+    }
+
+    @Test func aRetryThatFailsAgainIsAFailureWithItsConnectionFacts() async throws {
+        // The first connection answers its first request and resets on the second; every later connection resets
+        // on its first request. The second request is retried once on a fresh connection, fails there, and is
+        // counted as a failure: never retried twice, never hidden.
+        let connections = ConnectionCounter()
+        let server = try ScriptedServer { connection in
+            guard connection.readRequest() else { return }
+            if connections.next() == 1 {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Handler: 127.0.0.1:1\r\n\r\nok")
+                guard connection.readRequest() else { return }
+            }
+            connection.reset()
+        }
+        defer { server.stop() }
+        let report = try await Prober(url: "http://127.0.0.1:\(server.port)/", requests: 2, concurrency: 1)
+            .run(registered: nil)
+        #expect(report.handlers == ["127.0.0.1:1": 1])
+        #expect(report.retried == 1)
+        #expect(report.errorsByKind == ["reset before response": 1], "\(report.errorsByKind)")
+        let failure = try #require(report.failures.first)
+        #expect(failure.secondAttempt && failure.requestOnConnection == 1, "\(failure)")
+        #expect(report.json().contains("\"second_attempt\":true"), "\(report.json())")
+    }
+
     @Test func aRefusedPortIsConnectRefused() async throws {
         let closed = try LoopbackSocket(listening: false)
         defer { closed.close() }
@@ -102,6 +147,15 @@ import Testing
             throw error
         }
         await nginx.stop()
+    }
+}
+
+/// Counts the connections a `ScriptedServer` script has seen (the script runs on the server's one thread).
+final class ConnectionCounter: @unchecked Sendable {
+    private var count = 0
+    func next() -> Int {
+        count += 1
+        return count
     }
 }
 

@@ -12,6 +12,8 @@ extension ProbeReport {
         var errors_by_kind: [String: Int]
         var retried: Int
         var timeline: [ProbeSecond]
+        var failures: [ProbeIncident]
+        var retries: [ProbeIncident]
     }
 
     /// The one-object JSON of `switchboard probe --json` (keys sorted).
@@ -20,7 +22,8 @@ extension ProbeReport {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let shape = JSONShape(
             requests: requests, errors: errors, handlers: handlers, latency_ms: latency.rounded(), missing: missing,
-            unexpected: unexpected, gone: gone, errors_by_kind: errorsByKind, retried: retried, timeline: timeline)
+            unexpected: unexpected, gone: gone, errors_by_kind: errorsByKind, retried: retried, timeline: timeline,
+            failures: failures, retries: retries)
         return (try? encoder.encode(shape)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 

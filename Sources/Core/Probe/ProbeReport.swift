@@ -38,6 +38,9 @@ public struct ProbeReport: Sendable, Hashable {
     /// Requests sent a second time because their reused keep-alive connection closed before any byte of the answer
     /// arrived (what every HTTP client does for an idempotent request); each is also counted once in `requests`.
     public var retried: Int = 0
+    /// The first hundred failed requests, and the first hundred retried ones, each with its connection's facts.
+    public var failures: [ProbeIncident] = []
+    public var retries: [ProbeIncident] = []
     /// Answers and errors per second of the run.
     public var timeline: [ProbeSecond] = []
     /// The first error of each kind in words (`127.0.0.1:8080: connection refused`), for people; not in the JSON.

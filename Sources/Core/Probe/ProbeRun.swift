@@ -29,6 +29,10 @@ final class ProbeRun {
     private(set) var samples: [ProbeSample] = []
     /// Requests sent again on a fresh connection (see `ProbeSlot.lost`).
     private(set) var retried = 0
+    /// The first `ProbeRun.incidentLimit` failures and retries, each with its connection's facts.
+    private(set) var failures: [ProbeIncident] = []
+    private(set) var retries: [ProbeIncident] = []
+    static let incidentLimit = 100
     /// The first error of each kind, in words, for the report.
     private(set) var details: [String: String] = [:]
     private var slots: [ProbeSlot] = []
@@ -93,18 +97,31 @@ final class ProbeRun {
         return true
     }
 
-    /// Counts one request sent a second time.
-    func countRetry() {
+    /// Counts one request sent a second time; `incident` says why.
+    func countRetry(_ incident: @autoclosure () -> ProbeIncident) {
         retried += 1
+        if retries.count < Self.incidentLimit { retries.append(incident()) }
+    }
+
+    /// Milliseconds since the run began, for incidents.
+    func elapsedMilliseconds() -> Double {
+        (Double(NIODeadline.now().uptimeNanoseconds &- begin.uptimeNanoseconds) / 1_000).rounded() / 1_000
     }
 
     /// Records the outcome of one claimed request that started at `start`.
-    func record(_ outcome: ProbeSample.Outcome, since start: NIODeadline, detail: @autoclosure () -> String? = nil) {
+    func record(
+        _ outcome: ProbeSample.Outcome, since start: NIODeadline, incident: @autoclosure () -> ProbeIncident? = nil
+    ) {
         let now = NIODeadline.now()
         let nanoseconds = now.uptimeNanoseconds &- start.uptimeNanoseconds
         let second = Int((now.uptimeNanoseconds &- begin.uptimeNanoseconds) / 1_000_000_000)
         samples.append(ProbeSample(outcome, milliseconds: Double(nanoseconds) / 1_000_000, second: second))
-        if case .failed(let kind) = outcome, details[kind] == nil, let words = detail() { details[kind] = words }
+        if case .failed(let kind) = outcome, details[kind] == nil || failures.count < Self.incidentLimit,
+            let incident = incident()
+        {
+            if details[kind] == nil { details[kind] = incident.detail }
+            if failures.count < Self.incidentLimit { failures.append(incident) }
+        }
         outstanding -= 1
         if outstanding == 0, unclaimed == 0 { finish() }
     }
@@ -137,6 +154,8 @@ final class ProbeSlot {
     private var answerStarted = false
     /// Whether the request in flight is already a second attempt.
     private var isRetry = false
+    /// The probe's port of the current connection.
+    private var localPort: Int?
 
     init(run: ProbeRun) {
         self.run = run
@@ -165,6 +184,7 @@ final class ProbeSlot {
     private func connect() {
         generation += 1
         sentOnConnection = 0
+        localPort = nil
         let generation = self.generation
         connecting = true
         let bound = NIOLoopBound(self, eventLoop: run.loop)
@@ -193,6 +213,7 @@ final class ProbeSlot {
             switch result {
             case .success(let channel):
                 self.channel = channel
+                localPort = channel.localAddress?.port
                 send(on: channel)
             case .failure(let error):
                 fail(
@@ -229,20 +250,21 @@ final class ProbeSlot {
     func lost(generation: Int, error: (any Error)?) {
         guard generation == self.generation else { return }
         let reused = sentOnConnection > 1
-        channel?.close(promise: nil)
-        channel = nil
-        self.generation += 1
+        // `drop` makes the connection stale before closing it: closing fires its `channelInactive` at once, and a
+        // live generation there would handle this loss a second time (after a reset, NIO reports `errorCaught` and
+        // then the close: one retry and one failure for a single request).
+        drop()
         guard started != nil else { return }
-        if reused, !answerStarted, !isRetry, error.map(ProbeErrorKind.isConnectionLoss) ?? true {
-            isRetry = true
-            run.countRetry()
-            sendOrConnect()
-            return
-        }
         let kind = ProbeErrorKind.ofExchange(error, answerStarted: answerStarted)
         let detail =
             error.map { ProbeErrorKind.words(for: $0, target: run.target) }
             ?? "\(run.target.authority) closed the connection"
+        if reused, !answerStarted, !isRetry, error.map(ProbeErrorKind.isConnectionLoss) ?? true {
+            run.countRetry(incident(kind: kind, detail: detail))
+            isRetry = true
+            sendOrConnect()
+            return
+        }
         fail(kind: kind, detail: detail)
     }
 
@@ -259,16 +281,24 @@ final class ProbeSlot {
         drop()
     }
 
+    /// Closes the current connection; its events from now on are stale.
     private func drop() {
         generation += 1
-        channel?.close(promise: nil)
+        let closing = channel
         channel = nil
+        closing?.close(promise: nil)
+    }
+
+    private func incident(kind: String, detail: String) -> ProbeIncident {
+        ProbeIncident(
+            milliseconds: run.elapsedMilliseconds(), kind: kind, requestOnConnection: sentOnConnection,
+            secondAttempt: isRetry, localPort: localPort, detail: detail)
     }
 
     private func fail(kind: String, detail: String) {
         guard let start = started else { return }
         started = nil
-        run.record(.failed(kind: kind), since: start, detail: detail)
+        run.record(.failed(kind: kind), since: start, incident: incident(kind: kind, detail: detail))
         // Not from inside the failing callback: a refused connect can fail synchronously, and a long run against a
         // closed port would otherwise recurse once per request.
         run.loop.assumeIsolated().execute { [self] in next() }

@@ -37,3 +37,42 @@ public struct ProbeSecond: Sendable, Hashable, Codable {
         self.registered = registered
     }
 }
+
+/// One request that failed or was sent again, with what the probe knew of its connection: enough to find it in a
+/// packet capture (`local_port`) or nginx's log, and to tell a fresh connection (`request_on_connection` 1) from a
+/// reused one.
+public struct ProbeIncident: Sendable, Hashable, Codable {
+    /// When it happened, in milliseconds since the run began.
+    public var milliseconds: Double
+    /// The failure's kind (`reset before response`, ...); for a retry, the kind the first attempt failed with.
+    public var kind: String
+    /// Requests sent on the connection, this one included: 1 is the first request of a fresh connection.
+    public var requestOnConnection: Int
+    /// Whether the request was already a second attempt.
+    public var secondAttempt: Bool
+    /// The probe's end of the connection; `nil` when it never connected.
+    public var localPort: Int?
+    /// What happened, in words.
+    public var detail: String
+
+    public init(
+        milliseconds: Double, kind: String, requestOnConnection: Int, secondAttempt: Bool, localPort: Int?,
+        detail: String
+    ) {
+        self.milliseconds = milliseconds
+        self.kind = kind
+        self.requestOnConnection = requestOnConnection
+        self.secondAttempt = secondAttempt
+        self.localPort = localPort
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case milliseconds = "at_ms"
+        case kind
+        case requestOnConnection = "request_on_connection"
+        case secondAttempt = "second_attempt"
+        case localPort = "local_port"
+        case detail
+    }
+}

@@ -66,12 +66,13 @@ public struct Prober: Sendable {
                 return seen
             }
         }
-        let (samples, details, retried) = try await loop.flatSubmit {
+        let (samples, details, retried, incidents) = try await loop.flatSubmit {
             let run = ProbeRun(
                 loop: loop, target: target, address: address, budget: budget,
                 timeout: .nanoseconds(max(1_000_000, nanoseconds)))
-            return run.start(concurrency: concurrency).assumeIsolated().map { (run.samples, run.details, run.retried) }
-                .nonisolated()
+            return run.start(concurrency: concurrency).assumeIsolated().map {
+                (run.samples, run.details, run.retried, (run.failures, run.retries))
+            }.nonisolated()
         }.get()
         watcher?.cancel()
         let bySecond = await watcher?.value ?? [:]
@@ -79,6 +80,7 @@ public struct Prober: Sendable {
         var report = ProbeTally.report(
             url: url, samples: samples, registered: final, registeredBySecond: bySecond, retried: retried)
         report.errorDetails = details
+        (report.failures, report.retries) = incidents
         return report
     }
 }
