@@ -68,7 +68,7 @@ public struct GoString: Sendable, Hashable, Comparable, ExpressibleByStringInter
     }
 
     /// Byte order of two buffers, a prefix first.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func less(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(x.count, y.count)
         if common > 0 {
@@ -232,14 +232,14 @@ package protocol GoBytes {
 }
 
 extension GoString: GoBytes {
-    @inline(__always)
+    @inlinable @inline(__always)
     package func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try bytes.withUnsafeBufferPointer(body)
     }
 }
 
 extension String: GoBytes {
-    @inline(__always)
+    @inlinable @inline(__always)
     package func withGoBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try withUTF8Bytes(body)
     }
