@@ -1,3 +1,3 @@
 import Core
 
-extension ConfdFlagError: SwitchboardError { public var code: ErrorCode { .invalidFlag } }
+extension ConfdFlagError: SwitchboardError { package var code: ErrorCode { .invalidFlag } }

@@ -5,47 +5,47 @@ import Foundation
 /// `-flag` and `--flag`, `-flag=value` and `-flag value`, booleans as `-flag` or `-flag=false`, repeatable
 /// `-node` and `-file`. Only flags given on the command line are set; defaults and the config file are merged later
 /// (flags win; confd lets its config file override them).
-public struct ConfdFlags: Sendable, Equatable {
-    public var backend: String?
-    public var nodes: [String] = []
-    public var files: [String] = []
+package struct ConfdFlags: Sendable, Equatable {
+    package var backend: String?
+    package var nodes: [String] = []
+    package var files: [String] = []
     /// `-filter`: file-name pattern for `-file` directories.
-    public var filter: String?
-    public var prefix: String?
-    public var confdir: String?
-    public var configFile: String?
-    public var interval: Int?
-    public var watch: Bool?
-    public var onetime: Bool?
-    public var noop: Bool?
-    public var syncOnly: Bool?
-    public var keepStageFile: Bool?
-    public var logLevel: String?
-    public var clientCert: String?
-    public var clientKey: String?
-    public var clientCAKeys: String?
-    public var username: String?
-    public var password: String?
-    public var version = false
-    public var help = false
+    package var filter: String?
+    package var prefix: String?
+    package var confdir: String?
+    package var configFile: String?
+    package var interval: Int?
+    package var watch: Bool?
+    package var onetime: Bool?
+    package var noop: Bool?
+    package var syncOnly: Bool?
+    package var keepStageFile: Bool?
+    package var logLevel: String?
+    package var clientCert: String?
+    package var clientKey: String?
+    package var clientCAKeys: String?
+    package var username: String?
+    package var password: String?
+    package var version = false
+    package var help = false
     /// Switchboard's own: coalescing windows `MIN:MAX`.
-    public var wait: String?
+    package var wait: String?
     /// Switchboard's own: default timeout of `check_cmd` and `reload_cmd`.
-    public var commandTimeout: String?
+    package var commandTimeout: String?
     /// Switchboard's own: `HOST:PORT` serving `/metrics`, `/healthz` and `/readyz`.
-    public var metricsListen: String?
+    package var metricsListen: String?
     /// Switchboard's own: `text` or `json`.
-    public var logFormat: String?
+    package var logFormat: String?
     /// Switchboard's own: publish applied revisions under `/_switchboard/applied/` (off: a confd drop-in writes
     /// nothing to a store unasked).
-    public var publishApplied: Bool?
+    package var publishApplied: Bool?
     /// Switchboard's own: the lease TTL of those acknowledgements, in seconds.
-    public var appliedTTL: Int?
+    package var appliedTTL: Int?
     /// confd flags for backends Switchboard does not have (consul, vault, redis…), by name: accepted so that an
     /// existing command line parses, and reported.
-    public var otherBackendFlags: [String: String] = [:]
+    package var otherBackendFlags: [String: String] = [:]
 
-    public init() {}
+    package init() {}
 
     /// The kind of value a flag takes.
     enum Kind { case bool, string, int, list }
@@ -108,7 +108,7 @@ public struct ConfdFlags: Sendable, Equatable {
     ]
 
     /// - Throws: `ConfdFlagError` with Go's wording for an unknown flag, a missing or bad value, or a stray argument.
-    public static func parse(_ arguments: [String]) throws -> ConfdFlags {
+    package static func parse(_ arguments: [String]) throws -> ConfdFlags {
         var flags = ConfdFlags()
         var index = 0
         while index < arguments.count {
@@ -216,7 +216,7 @@ public struct ConfdFlags: Sendable, Equatable {
     }
 
     /// The usage text, in the order confd prints it.
-    public static var usage: String {
+    package static var usage: String {
         var text =
             "Usage: switchboard run [flags]\n\nconfd's flags (each also as --flag; values as -flag=value or -flag value):\n"
         for flag in flags where !flag.usage.hasPrefix("(") {
@@ -235,8 +235,8 @@ public struct ConfdFlags: Sendable, Equatable {
 }
 
 /// A command line confd would refuse too.
-public struct ConfdFlagError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ConfdFlagError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

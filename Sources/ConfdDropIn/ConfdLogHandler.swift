@@ -4,17 +4,17 @@ import Logging
 
 /// Log lines in confd's shape, on standard error, so scripts and eyes used to confd read them unchanged:
 /// `2026-11-25T04:52:43Z myhost switchboard[1234]: INFO Target config /etc/nginx/nginx.conf has been updated`.
-public struct ConfdLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+package struct ConfdLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
     private let label: String
 
-    public init(label: String, level: Logger.Level) {
+    package init(label: String, level: Logger.Level) {
         self.label = label
         self.logLevel = level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
@@ -43,7 +43,7 @@ public struct ConfdLogHandler: LogHandler {
             + "T" + padded(parts.tm_hour, 2) + ":" + padded(parts.tm_min, 2) + ":" + padded(parts.tm_sec, 2) + "Z"
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let time = Self.timestamp(Int(Date().timeIntervalSince1970.rounded(.down)))
         var text = "\(time) \(Self.prefix) \(Self.word(for: event.level)) \(event.message)"
         // A record's resource and revision are in its words already; JSON lines carry them as fields.
@@ -70,7 +70,7 @@ public struct ConfdLogHandler: LogHandler {
 
     /// confd's `-log-level` words (`debug`, `info`, `warn`, `error`, and logrus's others).
     /// - Throws: `ConfdFlagError` naming the word.
-    public static func level(parsing text: String) throws -> Logger.Level {
+    package static func level(parsing text: String) throws -> Logger.Level {
         switch text.lowercased() {
         case "trace": return .trace
         case "debug": return .debug

@@ -6,7 +6,7 @@ import ServiceLifecycle
 extension ConfdRun {
     /// Runs `switchboard run ARGS` and returns the exit status: 0 on success, 1 when a resource failed (with
     /// `-onetime`) or the run could not start, 2 for a command line confd would refuse too.
-    public static func main(arguments: [String]) async -> Int32 {
+    package static func main(arguments: [String]) async -> Int32 {
         let flags: ConfdFlags
         do {
             flags = try ConfdFlags.parse(arguments)
@@ -49,7 +49,7 @@ extension ConfdRun {
     }
 
     /// The store the settings ask for.
-    public static func store(for settings: Settings) throws -> any KeyValueStore {
+    package static func store(for settings: Settings) throws -> any KeyValueStore {
         switch settings.backend {
         case "file": return FileStore(paths: settings.files, filter: settings.filter)
         case "env": return EnvStore()

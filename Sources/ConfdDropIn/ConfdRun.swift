@@ -4,37 +4,37 @@ import Logging
 
 /// `switchboard run`: confd's command line turned into a store, resources and an engine, run in one of confd's
 /// modes. Flags win over the config file, which wins over the defaults.
-public struct ConfdRun: Sendable {
+package struct ConfdRun: Sendable {
     /// Everything the run needs, resolved.
-    public struct Settings: Sendable, Equatable {
-        public var backend = "etcd"
-        public var nodes: [String] = []
-        public var files: [String] = []
-        public var filter = "*"
-        public var prefix: String?
-        public var confdir = "/etc/confd"
-        public var interval = 600
-        public var watch = false
-        public var onetime = false
-        public var noop = false
-        public var syncOnly = false
-        public var keepStageFile = false
-        public var logLevel = "info"
-        public var clientCert: String?
-        public var clientKey: String?
-        public var clientCAKeys: String?
-        public var username: String?
-        public var password: String?
-        public var wait = WaitPolicy.standard
-        public var commandTimeout: Duration = .seconds(60)
+    package struct Settings: Sendable, Equatable {
+        package var backend = "etcd"
+        package var nodes: [String] = []
+        package var files: [String] = []
+        package var filter = "*"
+        package var prefix: String?
+        package var confdir = "/etc/confd"
+        package var interval = 600
+        package var watch = false
+        package var onetime = false
+        package var noop = false
+        package var syncOnly = false
+        package var keepStageFile = false
+        package var logLevel = "info"
+        package var clientCert: String?
+        package var clientKey: String?
+        package var clientCAKeys: String?
+        package var username: String?
+        package var password: String?
+        package var wait = WaitPolicy.standard
+        package var commandTimeout: Duration = .seconds(60)
         /// `HOST:PORT` for `/metrics`, `/healthz`, `/readyz`; `nil` = off.
-        public var metricsListen: String?
-        public var logFormat = LogFormat.text
+        package var metricsListen: String?
+        package var logFormat = LogFormat.text
         /// Publish applied revisions (`-publish-applied`) with this lease TTL.
-        public var publishApplied = false
-        public var appliedTTL = 10
+        package var publishApplied = false
+        package var appliedTTL = 10
 
-        public var mode: EngineMode {
+        package var mode: EngineMode {
             if onetime { return .onetime }
             return watch ? .watch : .interval(seconds: interval)
         }
@@ -42,7 +42,7 @@ public struct ConfdRun: Sendable {
 
     /// Resolves flags over the config file over defaults.
     /// - Throws: `ConfdFlagError` or `ResourceError` naming what is wrong.
-    public static func settings(flags: ConfdFlags, configFile: ConfdConfigFile?) throws -> Settings {
+    package static func settings(flags: ConfdFlags, configFile: ConfdConfigFile?) throws -> Settings {
         var settings = Settings()
         if let file = configFile {
             if let value = file.backend { settings.backend = value }

@@ -3,12 +3,12 @@ import Foundation
 import Logging
 
 /// How log lines are written: `text` (confd's shape, as always) or `json` (one object a line).
-public enum LogFormat: String, Sendable, CaseIterable {
+package enum LogFormat: String, Sendable, CaseIterable {
     case text
     case json
 
     /// - Throws: `ConfdFlagError` naming the word.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let format = LogFormat(rawValue: text.lowercased()) else {
             throw ConfdFlagError("invalid value \"\(text)\" for -log-format: use json or text")
         }
@@ -16,7 +16,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
     }
 
     /// Installs the process's log handler: confd's text lines or JSON objects, on standard error.
-    public func bootstrap(level: Logger.Level) {
+    package func bootstrap(level: Logger.Level) {
         switch self {
         case .text: LoggingSystem.bootstrap { label in ConfdLogHandler(label: label, level: level) }
         case .json: LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
@@ -26,25 +26,25 @@ public enum LogFormat: String, Sendable, CaseIterable {
 
 /// One JSON object a line, for log shippers: `time` (RFC 3339, UTC, milliseconds), `level`, `message`, `resource`
 /// and `revision` (`null` when the record does not concern one), `logger`, and every metadata field of the record.
-public struct JSONLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+package struct JSONLogHandler: LogHandler {
+    package var logLevel: Logger.Level
+    package var metadata: Logger.Metadata = [:]
     private let label: String
     private let write: @Sendable (String) -> Void
 
     /// - Parameter write: where a finished line goes (standard error by default).
-    public init(label: String, level: Logger.Level, write: (@Sendable (String) -> Void)? = nil) {
+    package init(label: String, level: Logger.Level, write: (@Sendable (String) -> Void)? = nil) {
         self.label = label
         self.logLevel = level
         self.write = write ?? { line in FileHandle.standardError.write(Data(line.utf8)) }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         write(
             Self.line(
                 time: Date(), level: event.level, message: "\(event.message)", label: label,
@@ -52,7 +52,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// The JSON line for one record, newline included.
-    public static func line(
+    package static func line(
         time: Date, level: Logger.Level, message: String, label: String, metadata: Logger.Metadata
     ) -> String {
         var object: [String: Any] = [

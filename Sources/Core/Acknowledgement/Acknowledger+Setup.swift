@@ -3,7 +3,7 @@ import Foundation
 extension Acknowledger {
     /// `store` as a store acknowledgements can be written to.
     /// - Throws: `AcknowledgementError` naming why not (the env backend, a file store of several files).
-    public static func writableStore(_ store: any KeyValueStore) throws -> any WritableKeyValueStore {
+    package static func writableStore(_ store: any KeyValueStore) throws -> any WritableKeyValueStore {
         if let file = store as? FileStore {
             // The file store's own rule: one YAML file, not a directory or several files.
             do {
@@ -21,7 +21,7 @@ extension Acknowledger {
     }
 
     /// Every handler given, called in order with each event; `nil` when none is.
-    public static func fanOut(
+    package static func fanOut(
         _ handlers: [(@Sendable (EngineEventRecord) -> Void)?]
     ) -> (@Sendable (EngineEventRecord) -> Void)? {
         let present = handlers.compactMap { $0 }
@@ -31,7 +31,7 @@ extension Acknowledger {
 }
 
 /// Why acknowledgements cannot be published, in words.
-public struct AcknowledgementError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct AcknowledgementError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -10,12 +10,12 @@ import ServiceLifecycle
 ///
 /// Fed by the engine's events (`observe`, from `EngineConfiguration.onEvent`), which only note the newest outcome per
 /// resource and wake the publishing loop: an apply never waits for the store write.
-public final class Acknowledger: Service, Sendable {
+package final class Acknowledger: Service, Sendable {
     /// One resource this engine applies and the prefixes it renders.
-    public struct Resource: Sendable, Hashable {
-        public var name: String
-        public var prefixes: [String]
-        public init(name: String, prefixes: [String]) {
+    package struct Resource: Sendable, Hashable {
+        package var name: String
+        package var prefixes: [String]
+        package init(name: String, prefixes: [String]) {
             self.name = name
             self.prefixes = prefixes
         }
@@ -26,7 +26,7 @@ public final class Acknowledger: Service, Sendable {
         var unpublished: Set<String> = []
     }
 
-    public let engineID: String
+    package let engineID: String
     private let store: any WritableKeyValueStore
     private let resources: [Resource]
     private let ttl: Int
@@ -38,7 +38,7 @@ public final class Acknowledger: Service, Sendable {
     /// - Parameters:
     ///   - engineID: the name in the keys; `HOST-PID` by default.
     ///   - ttl: the lease's time to live in seconds: how long a dead engine's acknowledgements still count.
-    public init(
+    package init(
         store: any WritableKeyValueStore, resources: [Resource],
         engineID: String = AppliedAcknowledgement.defaultEngineID(), ttl: Int = 10, clock: AnyClock = .continuous,
         logger: Logger = Logger(label: "switchboard.acknowledger")
@@ -61,17 +61,17 @@ public final class Acknowledger: Service, Sendable {
     }
 
     /// The resources of `plans` with the prefixes each renders.
-    public static func resources(of plans: [ResourcePlan]) -> [Resource] {
+    package static func resources(of plans: [ResourcePlan]) -> [Resource] {
         plans.map { Resource(name: $0.name, prefixes: $0.watchedPrefixes) }
     }
 
     /// `observe` as an `EngineConfiguration.onEvent`.
-    public var eventHandler: @Sendable (EngineEventRecord) -> Void {
+    package var eventHandler: @Sendable (EngineEventRecord) -> Void {
         { [self] record in observe(record) }
     }
 
     /// Takes one engine event; an apply's outcome becomes the resource's acknowledgement, published soon.
-    public func observe(_ record: EngineEventRecord) {
+    package func observe(_ record: EngineEventRecord) {
         guard case .applied(let apply, _) = record.event else { return }
         let known = state.withLockedValue { state -> Bool in
             guard let previous = state.latest[apply.resource] else { return false }
@@ -86,12 +86,12 @@ public final class Acknowledger: Service, Sendable {
     }
 
     /// The acknowledgements as they will be (or were last) published.
-    public var current: [AppliedAcknowledgement] {
+    package var current: [AppliedAcknowledgement] {
         state.withLockedValue { $0.latest.values.sorted { $0.resource < $1.resource } }
     }
 
     /// Publishes until the service group shuts down, then revokes the lease (the acknowledgements go with it).
-    public func run() async throws {
+    package func run() async throws {
         let lease = await cancelWhenGracefulShutdown { await self.publishUntilCancelled() }
         guard let lease else { return }
         // A fresh task: the cancelled one would cancel the revoke too.

@@ -8,27 +8,27 @@ import GoText
 ///
 /// This is how a leaving backend learns that no nginx routes to it any more (`AppliedBarrier`), and how
 /// `switchboard backends` counts the engines that route to each backend.
-public struct AppliedAcknowledgement: Sendable, Hashable, Codable {
+package struct AppliedAcknowledgement: Sendable, Hashable, Codable {
     /// The whole `/_switchboard/` namespace is Switchboard's: the engine's mirror hides it from every resource (even
     /// one that watches `/`) and from change detection, so publishing an acknowledgement never causes an apply.
-    public static let reservedPrefix = "/_switchboard/"
+    package static let reservedPrefix = "/_switchboard/"
     /// Where acknowledgements live: `/_switchboard/applied/ENGINE/RESOURCE`.
-    public static let prefix = reservedPrefix + "applied/"
+    package static let prefix = reservedPrefix + "applied/"
 
     /// Who publishes: `HOST-PID` unless configured; never contains `/`.
-    public var engine: String
+    package var engine: String
     /// The resource's name (its toml path under conf.d).
-    public var resource: String
+    package var resource: String
     /// The store revision the live config was rendered from; 0 while the resource has not been applied yet.
-    public var revision: Int64
+    package var revision: Int64
     /// How the apply ended (`applied`, `unchanged`, `check failed`...), or `pending` before the first apply.
-    public var result: String
+    package var result: String
     /// The key prefixes the resource renders: a key under one of them can be in its config.
-    public var prefixes: [String]
+    package var prefixes: [String]
     /// When the apply ended, as seconds since 1970.
-    public var time: Double
+    package var time: Double
 
-    public init(engine: String, resource: String, revision: Int64, result: String, prefixes: [String], time: Double) {
+    package init(engine: String, resource: String, revision: Int64, result: String, prefixes: [String], time: Double) {
         self.engine = engine
         self.resource = resource
         self.revision = revision
@@ -38,53 +38,53 @@ public struct AppliedAcknowledgement: Sendable, Hashable, Codable {
     }
 
     /// The result word before a resource's first apply.
-    public static let pending = "pending"
+    package static let pending = "pending"
 
     /// True when the config rendered at `revision` is live: the apply wrote it (and reloaded), or found it already
     /// in place. A failed check, a rollback or `-noop` leave the previous config live, so they do not count.
-    public var isLive: Bool {
+    package var isLive: Bool {
         result == ApplyResult.applied.description || result == ApplyResult.unchanged.description
     }
 
     /// True when `key` can be in this resource's config.
-    public func covers(_ key: String) -> Bool {
+    package func covers(_ key: String) -> Bool {
         prefixes.contains { key.utf8.starts(with: $0.utf8) }
     }
 
     /// The store key this acknowledgement is published under.
-    public var key: String { Self.prefix + engine + "/" + resource }
+    package var key: String { Self.prefix + engine + "/" + resource }
 
     /// True when `key` is in Switchboard's reserved namespace.
-    public static func isReserved(_ key: String) -> Bool {
+    package static func isReserved(_ key: String) -> Bool {
         key.utf8.starts(with: reservedPrefix.utf8)
     }
 
     /// Whether a store key (as bytes) is under the reserved prefix.
-    public static func isReserved(_ key: GoString) -> Bool {
+    package static func isReserved(_ key: GoString) -> Bool {
         key.hasPrefix(reservedPrefix)
     }
 
     /// The value as stored: one line of JSON.
-    public var encoded: String {
+    package var encoded: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
     /// Reads a stored value; `nil` when it is not an acknowledgement (it is skipped, not trusted).
-    public init?(decoding value: String) {
+    package init?(decoding value: String) {
         guard let decoded = try? JSONDecoder().decode(Self.self, from: Data(value.utf8)) else { return nil }
         self = decoded
     }
 
     /// The acknowledgements among `entries` (a `list(prefix: AppliedAcknowledgement.prefix)`).
-    public static func decodeAll(_ entries: [KeyValue]) -> [AppliedAcknowledgement] {
+    package static func decodeAll(_ entries: [KeyValue]) -> [AppliedAcknowledgement] {
         entries.compactMap { AppliedAcknowledgement(decoding: $0.value.lossyText) }
     }
 
     /// This machine's name and a process id (this process's by default): unique among live engines, readable in
     /// `backends`.
-    public static func defaultEngineID(pid: Int32 = getpid()) -> String {
+    package static func defaultEngineID(pid: Int32 = getpid()) -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "engine"
         return "\(host.replacingOccurrences(of: "/", with: "_"))-\(pid)"
     }

@@ -6,9 +6,9 @@ import Logging
 /// revision R or later. Engines publish under their own leases, so a dead engine stops counting once its lease
 /// expires. When no engine publishes acknowledgements at all, or the store cannot say at which revision the key
 /// went, it waits the fixed grace instead and says so.
-public struct AppliedBarrier: DrainBarrier {
+package struct AppliedBarrier: DrainBarrier {
     /// What the acknowledgements say about a removal, decided without I/O.
-    public enum Decision: Sendable, Hashable {
+    package enum Decision: Sendable, Hashable {
         /// No engine publishes acknowledgements: nothing to wait for but a fixed grace.
         case noAcknowledgements
         /// Every engine that renders the key has a config live from the removal's revision or later; `engines` is
@@ -19,7 +19,7 @@ public struct AppliedBarrier: DrainBarrier {
     }
 
     /// The decision for `key`, removed at revision `removedAt`, given the acknowledgements in the store now.
-    public static func decide(
+    package static func decide(
         key: String, removedAt: Int64, acknowledgements: [AppliedAcknowledgement]
     ) -> Decision {
         guard !acknowledgements.isEmpty else { return .noAcknowledgements }
@@ -34,7 +34,7 @@ public struct AppliedBarrier: DrainBarrier {
     /// Removes `key` from `store`, the way a drain does (with `expected`, only while it holds that value): returns
     /// the revision from which on it is absent when the store can say (etcd, the file store), so the barrier can
     /// compare it with what engines applied.
-    public static func remove(
+    package static func remove(
         _ key: GoString, from store: any WritableKeyValueStore, ifValue expected: GoString? = nil
     ) async throws -> Int64? {
         if let revisioned = store as? any RevisionedStore {
@@ -49,15 +49,15 @@ public struct AppliedBarrier: DrainBarrier {
         return nil
     }
 
-    public var store: any WritableKeyValueStore
+    package var store: any WritableKeyValueStore
     /// What is waited for when no engine publishes acknowledgements.
-    public var fallback: FixedGrace
+    package var fallback: FixedGrace
     /// How often the acknowledgements are read again.
-    public var pollInterval: Duration
-    public var clock: AnyClock
-    public var logger: Logger
+    package var pollInterval: Duration
+    package var clock: AnyClock
+    package var logger: Logger
 
-    public init(
+    package init(
         store: any WritableKeyValueStore, fallback: FixedGrace, pollInterval: Duration = .milliseconds(50),
         clock: AnyClock = .continuous, logger: Logger = Logger(label: "switchboard.drain")
     ) {
@@ -68,13 +68,13 @@ public struct AppliedBarrier: DrainBarrier {
         self.logger = logger
     }
 
-    public var words: String {
+    package var words: String {
         "until every engine that renders the key acknowledges a live config without it (read from "
             + "\(AppliedAcknowledgement.prefix) in \(store.displayName); a fixed \(Drain.words(fallback.grace)) "
             + "grace if no engine publishes acknowledgements)"
     }
 
-    public func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
+    package func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
         guard let revision else {
             let why = "\(store.displayName) did not say at which revision \(key) was removed"
             logger.warning("\(why): waiting a fixed \(Drain.words(fallback.grace)) grace instead")

@@ -2,28 +2,28 @@ import Foundation
 
 /// The demo's directory tree: `store.yaml`, `confd/conf.d/nginx.toml`, `confd/templates/nginx.conf.tmpl`, `nginx/`.
 /// Generated files are rewritten on every run, so a second run reuses the directory cleanly.
-public struct DemoLayout: Sendable, Hashable {
-    public var directory: String
-    public var port: Int
-    public var nginxBinary: String
+package struct DemoLayout: Sendable, Hashable {
+    package var directory: String
+    package var port: Int
+    package var nginxBinary: String
 
-    public init(directory: String, port: Int, nginxBinary: String) {
+    package init(directory: String, port: Int, nginxBinary: String) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.port = port
         self.nginxBinary = nginxBinary
     }
 
-    public var storePath: String { directory + "/store.yaml" }
-    public var confdir: String { directory + "/confd" }
-    public var resourcePath: String { confdir + "/conf.d/nginx.toml" }
-    public var templatePath: String { confdir + "/templates/nginx.conf.tmpl" }
-    public var nginxPrefix: String { directory + "/nginx" }
-    public var nginxConfig: String { nginxPrefix + "/nginx.conf" }
-    public var pidPath: String { nginxPrefix + "/nginx.pid" }
-    public var storeURL: String { "file:" + storePath }
+    package var storePath: String { directory + "/store.yaml" }
+    package var confdir: String { directory + "/confd" }
+    package var resourcePath: String { confdir + "/conf.d/nginx.toml" }
+    package var templatePath: String { confdir + "/templates/nginx.conf.tmpl" }
+    package var nginxPrefix: String { directory + "/nginx" }
+    package var nginxConfig: String { nginxPrefix + "/nginx.conf" }
+    package var pidPath: String { nginxPrefix + "/nginx.pid" }
+    package var storeURL: String { "file:" + storePath }
 
     /// The article's nginx.conf template, made self-contained under the private prefix.
-    public var template: String {
+    package var template: String {
         let n = nginxPrefix
         let temps = NginxInstance.tempNames.map { "    \($0)_temp_path \(n)/temp/\($0);" }.joined(separator: "\n")
         return """
@@ -76,7 +76,7 @@ public struct DemoLayout: Sendable, Hashable {
     }
 
     /// The confd resource: the host:port guard, `nginx -t` on the stage file, a HUP to the supervised master.
-    public var resource: String {
+    package var resource: String {
         let nginx = NginxInstance(prefix: nginxPrefix, configPath: nginxConfig, binary: nginxBinary)
         func quoted(_ s: String) -> String {
             "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -96,7 +96,7 @@ public struct DemoLayout: Sendable, Hashable {
     }
 
     /// Writes the generated files (not the store).
-    public func write() throws {
+    package func write() throws {
         let fm = FileManager.default
         let temps = NginxInstance.tempNames.map { nginxPrefix + "/temp/" + $0 }
         for dir in [confdir + "/conf.d", confdir + "/templates", nginxPrefix + "/logs"] + temps {

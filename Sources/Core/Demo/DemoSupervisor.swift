@@ -4,25 +4,25 @@ import ServiceLifecycle
 
 /// Brings up the article's system on one machine and takes it down again: the tree, N hello backends registered
 /// under `/test/apache-PORT` with leases, nginx under `DIR/nginx`, and the engine in watch mode.
-public actor DemoSupervisor: Service {
-    public struct Options: Sendable {
-        public var directory: String
-        public var port: Int
-        public var backends: Int
-        public var leaseTTL: Int = 10
+package actor DemoSupervisor: Service {
+    package struct Options: Sendable {
+        package var directory: String
+        package var port: Int
+        package var backends: Int
+        package var leaseTTL: Int = 10
         /// Metrics, health and systemd notifications over the demo's engine; `nil` = none.
-        public var observation: EngineObservation?
+        package var observation: EngineObservation?
         /// Publish what the engine applied under `/_switchboard/applied/` (so drains wait for it).
-        public var publishApplied = true
-        public init(directory: String, port: Int, backends: Int) {
+        package var publishApplied = true
+        package init(directory: String, port: Int, backends: Int) {
             self.directory = directory
             self.port = port
             self.backends = backends
         }
     }
 
-    public let options: Options
-    public let layout: DemoLayout
+    package let options: Options
+    package let layout: DemoLayout
     private let logger: Logger
     private let say: @Sendable (String) -> Void
     private let face: (@Sendable (Engine) async throws -> Void)?
@@ -34,7 +34,7 @@ public actor DemoSupervisor: Service {
     /// - Parameters:
     ///   - say: prints what the demo started and the commands to try (stdout in the CLI).
     ///   - face: runs the console on the engine; `nil` = headless. When it returns, the demo stops.
-    public init(
+    package init(
         options: Options, logger: Logger, say: @escaping @Sendable (String) -> Void,
         face: (@Sendable (Engine) async throws -> Void)? = nil
     ) throws {
@@ -50,7 +50,7 @@ public actor DemoSupervisor: Service {
 
     /// Runs until cancelled, graceful shutdown (SIGINT/SIGTERM via the service group), or the console quits; then
     /// stops everything it started, nginx included.
-    public func run() async throws {
+    package func run() async throws {
         do {
             let engine = try await start()
             let (face, acknowledger) = (self.face, self.acknowledger)
@@ -191,7 +191,7 @@ public actor DemoSupervisor: Service {
 }
 
 /// The demo could not come up, in words.
-public struct DemoError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct DemoError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

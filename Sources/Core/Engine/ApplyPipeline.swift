@@ -9,24 +9,24 @@ import Foundation
 /// Guarantees: the live file is only ever replaced by a rename of a complete, fsynced stage file; a failed render,
 /// check or write leaves it untouched and no stage file behind (unless `-keep-stage-file`); a failed reload puts
 /// the previous file back and reloads again. Every pass returns an `ApplyRecord`.
-public struct ApplyPipeline: Sendable {
-    public var options: ApplyOptions
+package struct ApplyPipeline: Sendable {
+    package var options: ApplyOptions
 
-    public init(options: ApplyOptions) {
+    package init(options: ApplyOptions) {
         self.options = options
     }
 
     /// What one pass produced.
-    public struct Outcome: Sendable {
-        public var record: ApplyRecord
+    package struct Outcome: Sendable {
+        package var record: ApplyRecord
         /// The unified diff against the live file when the file changed (or would have, with `-noop`). Formatted
         /// when read: most applies are never asked for it, and a big config's diff text is not free.
-        public var diff: String? { formatDiff?() }
+        package var diff: String? { formatDiff?() }
         /// The rendered bytes when the render succeeded (the same buffer the file was written from, not a copy:
         /// 4.6 MB at 100,000 backends).
-        public var renderedBytes: [UInt8]?
+        package var renderedBytes: [UInt8]?
         /// The rendered text when the render succeeded, decoded when read.
-        public var rendered: String? { renderedBytes.map { String(decoding: $0, as: UTF8.self) } }
+        package var rendered: String? { renderedBytes.map { String(decoding: $0, as: UTF8.self) } }
         private let formatDiff: (@Sendable () -> String)?
 
         init(record: ApplyRecord, diff: String?, rendered: [UInt8]?) {
@@ -47,7 +47,7 @@ public struct ApplyPipeline: Sendable {
     /// - Parameters:
     ///   - render: produces the new file's bytes; a thrown error becomes a `renderFailed` record.
     ///   - target: where and how the file goes live.
-    public func apply(
+    package func apply(
         id: Int, trigger: ApplyTrigger, target: ApplyTarget, rejectedKeys: [String] = [],
         render: () throws -> [UInt8]
     ) async -> Outcome {

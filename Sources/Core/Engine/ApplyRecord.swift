@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why an apply happened.
-public enum ApplyTrigger: Sendable, Hashable, CustomStringConvertible {
+package enum ApplyTrigger: Sendable, Hashable, CustomStringConvertible {
     /// The first pass after the engine started.
     case startup
     /// A store change, up to this revision.
@@ -11,7 +11,7 @@ public enum ApplyTrigger: Sendable, Hashable, CustomStringConvertible {
     /// An operator asked for it (the console's `r`).
     case manual
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .startup: return "startup"
         case .change(let revision): return "change @\(revision)"
@@ -22,7 +22,7 @@ public enum ApplyTrigger: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// How an apply ended.
-public enum ApplyResult: Sendable, Hashable, CustomStringConvertible {
+package enum ApplyResult: Sendable, Hashable, CustomStringConvertible {
     /// The rendered bytes, mode and owner equal the live file: nothing was touched.
     case unchanged
     /// The new file is live and the reload (if any) succeeded.
@@ -41,14 +41,14 @@ public enum ApplyResult: Sendable, Hashable, CustomStringConvertible {
     case reloadFailedRollbackFailed
 
     /// True when the apply did what it should (unchanged and noop count as success).
-    public var isSuccess: Bool {
+    package var isSuccess: Bool {
         switch self {
         case .unchanged, .applied, .wouldChange: return true
         default: return false
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unchanged: return "unchanged"
         case .applied: return "applied"
@@ -63,32 +63,32 @@ public enum ApplyResult: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One pass of the apply pipeline over one template resource: what the console's Reloads panel shows.
-public struct ApplyRecord: Sendable, Hashable, Identifiable {
+package struct ApplyRecord: Sendable, Hashable, Identifiable {
     /// Increases by one per record within one engine.
-    public var id: Int
-    public var time: Date
+    package var id: Int
+    package var time: Date
     /// The resource's name: its toml file relative to `conf.d`.
-    public var resource: String
-    public var dest: String
-    public var trigger: ApplyTrigger
-    public var result: ApplyResult
+    package var resource: String
+    package var dest: String
+    package var trigger: ApplyTrigger
+    package var result: ApplyResult
     /// Time spent rendering, checking, reloading (and rolling back), in seconds.
-    public var renderSeconds: Double
-    public var checkSeconds: Double
-    public var reloadSeconds: Double
+    package var renderSeconds: Double
+    package var checkSeconds: Double
+    package var reloadSeconds: Double
     /// Lines added and removed against the previous live file.
-    public var linesAdded: Int
-    public var linesRemoved: Int
+    package var linesAdded: Int
+    package var linesRemoved: Int
     /// Output of `check_cmd`, `reload_cmd` and a rollback's reload, in that order, labelled.
-    public var output: String
+    package var output: String
     /// What went wrong, in words; `nil` on success.
-    public var error: String?
+    package var error: String?
     /// Store keys left out of the render because their values failed the resource's value check.
-    public var rejectedKeys: [String]
+    package var rejectedKeys: [String]
     /// The store revision the render read (set by the engine; 0 when unknown).
-    public var revision: Int64 = 0
+    package var revision: Int64 = 0
 
-    public init(
+    package init(
         id: Int, time: Date, resource: String, dest: String, trigger: ApplyTrigger, result: ApplyResult,
         renderSeconds: Double = 0, checkSeconds: Double = 0, reloadSeconds: Double = 0,
         linesAdded: Int = 0, linesRemoved: Int = 0, output: String = "", error: String? = nil,
@@ -111,5 +111,5 @@ public struct ApplyRecord: Sendable, Hashable, Identifiable {
     }
 
     /// Total wall time of the apply.
-    public var totalSeconds: Double { renderSeconds + checkSeconds + reloadSeconds }
+    package var totalSeconds: Double { renderSeconds + checkSeconds + reloadSeconds }
 }

@@ -1,23 +1,23 @@
 /// Where and how one resource's rendered file goes live: what the apply pipeline needs of a template resource.
-public struct ApplyTarget: Sendable {
+package struct ApplyTarget: Sendable {
     /// The resource's name (its toml path under conf.d), for records and logs.
-    public var name: String
+    package var name: String
     /// Absolute path of the live file.
-    public var dest: String
+    package var dest: String
     /// Permission bits; `nil` keeps the live file's mode, or 0644 for a new file (as confd).
-    public var mode: UInt32?
+    package var mode: UInt32?
     /// Owner; `nil` means the effective user/group of this process (as confd).
-    public var uid: UInt32?
-    public var gid: UInt32?
+    package var uid: UInt32?
+    package var gid: UInt32?
     /// `check_cmd`: given the stage file's path, the command line to run (the engine renders confd's
     /// `{{.src}}` template here).
-    public var checkCommand: (@Sendable (_ stagePath: String) throws -> String)?
+    package var checkCommand: (@Sendable (_ stagePath: String) throws -> String)?
     /// `reload_cmd`, run through `/bin/sh -c`.
-    public var reloadCommand: String?
-    public var checkTimeout: Duration
-    public var reloadTimeout: Duration
+    package var reloadCommand: String?
+    package var checkTimeout: Duration
+    package var reloadTimeout: Duration
 
-    public init(
+    package init(
         name: String, dest: String, mode: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
         checkCommand: (@Sendable (_ stagePath: String) throws -> String)? = nil, reloadCommand: String? = nil,
         checkTimeout: Duration = .seconds(60), reloadTimeout: Duration = .seconds(60)
@@ -35,15 +35,15 @@ public struct ApplyTarget: Sendable {
 }
 
 /// Run-wide switches of the apply pipeline (confd's flags).
-public struct ApplyOptions: Sendable, Hashable {
+package struct ApplyOptions: Sendable, Hashable {
     /// `-noop`: print a diff, touch nothing.
-    public var noop = false
+    package var noop = false
     /// `-sync-only`: write files, skip `check_cmd` and `reload_cmd`.
-    public var syncOnly = false
+    package var syncOnly = false
     /// `-keep-stage-file`: leave the stage file behind.
-    public var keepStageFile = false
+    package var keepStageFile = false
 
-    public init(noop: Bool = false, syncOnly: Bool = false, keepStageFile: Bool = false) {
+    package init(noop: Bool = false, syncOnly: Bool = false, keepStageFile: Bool = false) {
         self.noop = noop
         self.syncOnly = syncOnly
         self.keepStageFile = keepStageFile

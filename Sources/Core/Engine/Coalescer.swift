@@ -10,9 +10,9 @@
 ///   that arrived during an apply is always applied afterwards.
 ///
 /// The state machine is pure: time comes in as arguments, decisions come out.
-public struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Duration == Swift.Duration {
+package struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Duration == Swift.Duration {
     /// What the engine should do next for this resource.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Nothing is waiting (or an apply is running; it will ask again when it finishes).
         case idle
         /// Start an apply now.
@@ -21,8 +21,8 @@ public struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Durati
         case waitUntil(Instant)
     }
 
-    public let minimumQuiet: Duration
-    public let maximumDelay: Duration
+    package let minimumQuiet: Duration
+    package let maximumDelay: Duration
 
     private var firstPendingChange: Instant?
     private var lastChange: Instant?
@@ -32,28 +32,28 @@ public struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Durati
     /// - Parameters:
     ///   - minimumQuiet: how long the store must be quiet before a deferred apply runs.
     ///   - maximumDelay: the longest a change may wait during a continuous burst.
-    public init(minimumQuiet: Duration, maximumDelay: Duration) {
+    package init(minimumQuiet: Duration, maximumDelay: Duration) {
         self.minimumQuiet = minimumQuiet
         self.maximumDelay = max(maximumDelay, minimumQuiet)
     }
 
     /// True while changes are waiting to be applied.
-    public var hasPendingChanges: Bool { firstPendingChange != nil }
+    package var hasPendingChanges: Bool { firstPendingChange != nil }
 
     /// A change to a key this resource watches arrived at `now`.
-    public mutating func changeArrived(at now: Instant) -> Decision {
+    package mutating func changeArrived(at now: Instant) -> Decision {
         if firstPendingChange == nil { firstPendingChange = now }
         lastChange = now
         return decide(at: now)
     }
 
     /// A timer set by an earlier `.waitUntil` fired.
-    public mutating func timerFired(at now: Instant) -> Decision {
+    package mutating func timerFired(at now: Instant) -> Decision {
         decide(at: now)
     }
 
     /// The engine started the apply it was told to start. Changes pending until now are covered by it.
-    public mutating func applyStarted(at now: Instant) {
+    package mutating func applyStarted(at now: Instant) {
         isApplying = true
         lastApplyStart = now
         firstPendingChange = nil
@@ -61,7 +61,7 @@ public struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Durati
     }
 
     /// The apply finished; changes that arrived during it are considered now.
-    public mutating func applyFinished(at now: Instant) -> Decision {
+    package mutating func applyFinished(at now: Instant) -> Decision {
         isApplying = false
         return decide(at: now)
     }
@@ -82,22 +82,22 @@ public struct Coalescer<Instant: InstantProtocol>: Sendable where Instant.Durati
 }
 
 /// The coalescing windows, settable per run (`--wait MIN:MAX`) and per resource (`wait = "MIN:MAX"`).
-public struct WaitPolicy: Sendable, Hashable, CustomStringConvertible {
-    public var minimumQuiet: Duration
-    public var maximumDelay: Duration
+package struct WaitPolicy: Sendable, Hashable, CustomStringConvertible {
+    package var minimumQuiet: Duration
+    package var maximumDelay: Duration
 
     /// 50 ms of quiet, at most 400 ms of delay: a lone change goes at once, 1000 puts in a second give a handful
     /// of applies.
-    public static let standard = WaitPolicy(minimumQuiet: .milliseconds(50), maximumDelay: .milliseconds(400))
+    package static let standard = WaitPolicy(minimumQuiet: .milliseconds(50), maximumDelay: .milliseconds(400))
 
-    public init(minimumQuiet: Duration, maximumDelay: Duration) {
+    package init(minimumQuiet: Duration, maximumDelay: Duration) {
         self.minimumQuiet = minimumQuiet
         self.maximumDelay = max(maximumDelay, minimumQuiet)
     }
 
     /// Parses `MIN:MAX` or `MIN` with Go-style durations (`50ms`, `2s`, `1m`, `1.5s`).
     /// - Throws: `DurationParseError` naming the text.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 1 || parts.count == 2 else {
             throw DurationParseError(text: text, reason: "expected MIN:MAX, e.g. 50ms:2s")
@@ -110,7 +110,7 @@ public struct WaitPolicy: Sendable, Hashable, CustomStringConvertible {
         self.init(minimumQuiet: minimum, maximumDelay: maximum)
     }
 
-    public var description: String {
+    package var description: String {
         "\(GoDuration.format(minimumQuiet)):\(GoDuration.format(maximumDelay))"
     }
 }

@@ -5,19 +5,19 @@ import Foundation
 #endif
 
 /// What a finished shell command did.
-public struct CommandOutcome: Sendable, Hashable {
+package struct CommandOutcome: Sendable, Hashable {
     /// The exit status; `nil` when the command was killed by a signal or timed out.
-    public var exitStatus: Int32?
+    package var exitStatus: Int32?
     /// True when the timeout ended it.
-    public var timedOut: Bool
+    package var timedOut: Bool
     /// Standard output and standard error, interleaved as written, at most `CommandRunner.outputLimit` bytes.
-    public var output: String
-    public var seconds: Double
+    package var output: String
+    package var seconds: Double
 
-    public var succeeded: Bool { exitStatus == 0 && !timedOut }
+    package var succeeded: Bool { exitStatus == 0 && !timedOut }
 
     /// `exit status 1`, `timed out after 60s`, `killed by signal 9`.
-    public var summary: String {
+    package var summary: String {
         if timedOut { return "timed out" }
         if let exitStatus { return exitStatus == 0 ? "ok" : "exit status \(exitStatus)" }
         return "killed by a signal"
@@ -26,15 +26,15 @@ public struct CommandOutcome: Sendable, Hashable {
 
 /// Runs `check_cmd` and `reload_cmd` through `/bin/sh -c`, as confd does, with a timeout that ends the whole
 /// process group (so `sh -c 'sleep 100'` cannot outlive it).
-public enum CommandRunner {
+package enum CommandRunner {
     /// Output beyond this many bytes is dropped (with a note), so a chatty command cannot eat memory.
-    public static let outputLimit = 64 * 1024
+    package static let outputLimit = 64 * 1024
 
     /// - Parameters:
     ///   - command: a shell command line.
     ///   - timeout: after this the process group gets SIGTERM, and SIGKILL two seconds later.
     /// - Throws: `CommandError` when the command could not be started at all.
-    public static func run(_ command: String, timeout: Duration) async throws -> CommandOutcome {
+    package static func run(_ command: String, timeout: Duration) async throws -> CommandOutcome {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result { try runBlocking(command, timeout: timeout) })
@@ -149,8 +149,8 @@ public enum CommandRunner {
 }
 
 /// A command that could not be started.
-public struct CommandError: Error, Sendable, CustomStringConvertible {
-    public var command: String
-    public var reason: String
-    public var description: String { "cannot run \"\(command)\": \(reason)" }
+package struct CommandError: Error, Sendable, CustomStringConvertible {
+    package var command: String
+    package var reason: String
+    package var description: String { "cannot run \"\(command)\": \(reason)" }
 }

@@ -183,9 +183,9 @@ final class ControlPlane: Service, Sendable {
 }
 
 /// A store key that cannot be used.
-public struct KeyError: Error, Sendable, CustomStringConvertible {
-    public var key: String
-    public var description: String {
+package struct KeyError: Error, Sendable, CustomStringConvertible {
+    package var key: String
+    package var description: String {
         "invalid key \(String(reflecting: key)): a key starts with / and has no spaces or control characters"
     }
 }

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// How the engine runs: confd's three modes.
-public enum EngineMode: Sendable, Hashable {
+package enum EngineMode: Sendable, Hashable {
     /// One pass over every resource, then return.
     case onetime
     /// A pass, then another every so many seconds.
@@ -13,26 +13,26 @@ public enum EngineMode: Sendable, Hashable {
 }
 
 /// Everything the engine needs besides the store.
-public struct EngineConfiguration: Sendable {
-    public var resources: [ResourcePlan]
-    public var mode: EngineMode
-    public var options: ApplyOptions
+package struct EngineConfiguration: Sendable {
+    package var resources: [ResourcePlan]
+    package var mode: EngineMode
+    package var options: ApplyOptions
     /// The run's coalescing windows (`--wait`); a resource's own `wait` wins.
-    public var wait: WaitPolicy
+    package var wait: WaitPolicy
     /// Keys under this prefix are shown as backends (the demo's `/test/`).
-    public var backendPrefix: String?
+    package var backendPrefix: String?
     /// Runs a probe for the console's `p`; `nil` when no probe URL was given.
-    public var probe: (@Sendable () async throws -> ProbeReport)?
+    package var probe: (@Sendable () async throws -> ProbeReport)?
     /// Called with every apply's outcome (the CLI prints `-noop` diffs and headless log lines from it).
-    public var onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)?
+    package var onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)?
     /// How many apply records the history keeps.
-    public var historyLimit: Int
+    package var historyLimit: Int
     /// Called with every event as it happens (metrics, the systemd status, logs). Must return quickly.
-    public var onEvent: (@Sendable (EngineEventRecord) -> Void)?
+    package var onEvent: (@Sendable (EngineEventRecord) -> Void)?
     /// How many events the snapshot's event log keeps.
-    public var eventLimit: Int
+    package var eventLimit: Int
 
-    public init(
+    package init(
         resources: [ResourcePlan], mode: EngineMode, options: ApplyOptions = .init(), wait: WaitPolicy = .standard,
         backendPrefix: String? = nil, probe: (@Sendable () async throws -> ProbeReport)? = nil,
         onApply: (@Sendable (ApplyPipeline.Outcome) -> Void)? = nil, historyLimit: Int = 200,
@@ -57,7 +57,7 @@ public struct EngineConfiguration: Sendable {
 /// `ControlPlane` carries out the console's effects and keeps lease TTLs live.
 ///
 /// Time comes from the injected clock, so every timing rule can be run in virtual time.
-public final class Engine: Service, EngineControl, Sendable {
+package final class Engine: Service, EngineControl, Sendable {
     private let configuration: EngineConfiguration
     private let store: any KeyValueStore
     private let logger: Logger
@@ -71,7 +71,7 @@ public final class Engine: Service, EngineControl, Sendable {
     /// - Parameters:
     ///   - clock: the engine's time (coalescing windows, retries, lease countdowns); a test passes one it advances.
     ///   - backoff: how the store is retried when it cannot be reached.
-    public init(
+    package init(
         configuration: EngineConfiguration, store: any KeyValueStore, logger: Logger, clock: AnyClock = .continuous,
         backoff: Backoff = .standard
     ) {
@@ -106,7 +106,7 @@ public final class Engine: Service, EngineControl, Sendable {
     // MARK: Running
 
     /// Runs the configured mode until it ends (onetime) or the task is cancelled / the service group shuts down.
-    public func run() async throws {
+    package func run() async throws {
         removeLeftoverStageFiles()
         let services: [any Service]
         switch configuration.mode {
@@ -137,7 +137,7 @@ public final class Engine: Service, EngineControl, Sendable {
     /// One pass: read the store, apply every resource in order.
     /// - Returns: one record per resource.
     /// - Throws: when the store cannot be read (nothing is applied then).
-    public func runOnce() async throws -> [ApplyRecord] {
+    package func runOnce() async throws -> [ApplyRecord] {
         try await mirror.reload()
         let revision = await mirror.revision
         let records = await scheduler.applyAll(trigger: .startup)
@@ -157,17 +157,17 @@ public final class Engine: Service, EngineControl, Sendable {
     // MARK: The faces
 
     /// Snapshots, newest wins; the current one is delivered at once.
-    public func snapshots() -> AsyncStream<EngineSnapshot> { hub.snapshots() }
+    package func snapshots() -> AsyncStream<EngineSnapshot> { hub.snapshots() }
 
     /// The state as a value.
-    public func currentSnapshot() -> EngineSnapshot { hub.currentSnapshot() }
+    package func currentSnapshot() -> EngineSnapshot { hub.currentSnapshot() }
 
     /// Carries out a console effect; returns an error in words when it failed.
-    public func perform(_ effect: EngineEffect) async -> String? { await controlPlane.perform(effect) }
+    package func perform(_ effect: EngineEffect) async -> String? { await controlPlane.perform(effect) }
 
     /// Renders every resource the change concerns against the store as it would be after it, and diffs with the
     /// live file. Never writes.
-    public func preview(_ change: BackendChange) async -> [PreviewResult] { await controlPlane.preview(change) }
+    package func preview(_ change: BackendChange) async -> [PreviewResult] { await controlPlane.preview(change) }
 }
 
 /// `--interval`: a fresh snapshot and a pass over every resource, then another every so many seconds.

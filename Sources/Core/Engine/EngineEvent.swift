@@ -4,7 +4,7 @@ import Foundation
 ///
 /// One vocabulary for everything that watches the engine from outside: the console's event log, the metrics, the
 /// systemd status line and the logs all read these, so none of them reaches into the engine's state.
-public enum EngineEvent: Sendable, Hashable {
+package enum EngineEvent: Sendable, Hashable {
     /// The store connection changed state (connected, lost, connecting again).
     case storeConnection(StoreConnectionState)
     /// Changes read from the store's watch and applied to the mirror, up to `revision`.
@@ -26,7 +26,7 @@ public enum EngineEvent: Sendable, Hashable {
     case backendRemoved(key: String)
 
     /// A one-line description for people (the console's event log, text logs).
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .storeConnection(let state): return "store \(state)"
         case .storeChanges(let count, let revision): return "\(count) change(s) up to revision \(revision)"
@@ -45,11 +45,11 @@ public enum EngineEvent: Sendable, Hashable {
 }
 
 /// An event with the time it happened.
-public struct EngineEventRecord: Sendable, Hashable {
-    public var time: Date
-    public var event: EngineEvent
+package struct EngineEventRecord: Sendable, Hashable {
+    package var time: Date
+    package var event: EngineEvent
 
-    public init(time: Date, event: EngineEvent) {
+    package init(time: Date, event: EngineEvent) {
         self.time = time
         self.event = event
     }

@@ -124,13 +124,13 @@ enum LiveFile {
 }
 
 /// A file operation that failed, naming the file and the system's reason.
-public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var path: String
-    public var action: String
+package struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var path: String
+    package var action: String
     /// The system's `errno`.
-    public var errorNumber: Int32
+    package var errorNumber: Int32
 
-    public var description: String {
+    package var description: String {
         "cannot \(action) \(path): \(String(cString: strerror(errorNumber)))"
     }
 }

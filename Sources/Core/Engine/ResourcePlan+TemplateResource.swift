@@ -1,7 +1,7 @@
 extension ResourcePlan {
     /// The engine's plan for a conf.d resource.
     /// - Parameter commandTimeout: the run's default for `check_cmd` and `reload_cmd`.
-    public init(_ resource: TemplateResource, commandTimeout: Duration = .seconds(60)) {
+    package init(_ resource: TemplateResource, commandTimeout: Duration = .seconds(60)) {
         self.init(
             name: resource.name, templatePath: resource.source, templateDisplayName: resource.sourceDisplayName,
             target: ApplyTarget(

@@ -4,26 +4,26 @@ import GoText
 /// What the engine needs to know about one template resource, independent of how it was configured.
 ///
 /// Built from a conf.d `TemplateResource`; the engine only ever sees plans.
-public struct ResourcePlan: Sendable {
+package struct ResourcePlan: Sendable {
     /// The resource's name (its toml path under conf.d).
-    public var name: String
+    package var name: String
     /// The template file, and the name errors use for it (`templates/nginx.conf.tmpl`).
-    public var templatePath: String
-    public var templateDisplayName: String
+    package var templatePath: String
+    package var templateDisplayName: String
     /// Where and how the rendered file goes live.
-    public var target: ApplyTarget
+    package var target: ApplyTarget
     /// `check_cmd` as written (a template over `{{.src}}`); parsed once.
-    public var checkCommandSource: String?
+    package var checkCommandSource: String?
     /// Store prefixes whose changes concern this resource.
-    public var watchedPrefixes: [String]
+    package var watchedPrefixes: [String]
     /// The resource's view of the store: filtered by its keys and prefix-stripped, exactly as confd.
-    public var view: @Sendable (SortedKeyMap) -> SortedKeyMap
+    package var view: @Sendable (SortedKeyMap) -> SortedKeyMap
     /// When set, every value the view holds must be a `host:port`; other keys are left out and reported.
-    public var valuesMustBeAddresses: Bool
+    package var valuesMustBeAddresses: Bool
     /// Coalescing windows for this resource; `nil` uses the run's.
-    public var wait: WaitPolicy?
+    package var wait: WaitPolicy?
 
-    public init(
+    package init(
         name: String, templatePath: String, templateDisplayName: String, target: ApplyTarget,
         checkCommandSource: String?, watchedPrefixes: [String],
         view: @escaping @Sendable (SortedKeyMap) -> SortedKeyMap,
@@ -42,13 +42,13 @@ public struct ResourcePlan: Sendable {
 
     /// True when a change to `key` can change this resource's view (its bytes start with a watched prefix, as the
     /// view selects them).
-    public func watches(_ key: GoString) -> Bool {
+    package func watches(_ key: GoString) -> Bool {
         watchedPrefixes.contains { key.hasPrefix($0) }
     }
 
     /// The view with values that are not `host:port` left out (when the resource asks for that), and the full
     /// store keys that were left out, sorted.
-    public func guardedView(of mirror: SortedKeyMap) -> (view: SortedKeyMap, rejected: [GoString]) {
+    package func guardedView(of mirror: SortedKeyMap) -> (view: SortedKeyMap, rejected: [GoString]) {
         guard valuesMustBeAddresses else { return (view(mirror), []) }
         var rejected: [GoString] = []
         for range in mirror.ranges(withPrefixes: watchedPrefixes) {

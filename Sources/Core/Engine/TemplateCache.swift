@@ -46,8 +46,8 @@ struct TemplateCache {
 }
 
 /// A template file that could not be read.
-public struct TemplateFileError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): \(reason)" }
+package struct TemplateFileError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package var description: String { "\(path): \(reason)" }
 }

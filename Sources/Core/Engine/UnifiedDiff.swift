@@ -2,31 +2,31 @@ import Foundation
 
 /// A line diff between two texts, printed as a unified diff (`diff -u`), for `-noop`, the console's preview and
 /// the line counts of an apply record.
-public struct UnifiedDiff: Sendable, Hashable {
+package struct UnifiedDiff: Sendable, Hashable {
     /// One line of an edit script.
-    public enum Line: Sendable, Hashable {
+    package enum Line: Sendable, Hashable {
         case same(String)
         case removed(String)
         case added(String)
     }
 
     /// The edit script from old to new.
-    public let lines: [Line]
+    package let lines: [Line]
 
-    public var addedCount: Int { lines.reduce(0) { if case .added = $1 { $0 + 1 } else { $0 } } }
-    public var removedCount: Int { lines.reduce(0) { if case .removed = $1 { $0 + 1 } else { $0 } } }
-    public var isEmpty: Bool { addedCount == 0 && removedCount == 0 }
+    package var addedCount: Int { lines.reduce(0) { if case .added = $1 { $0 + 1 } else { $0 } } }
+    package var removedCount: Int { lines.reduce(0) { if case .removed = $1 { $0 + 1 } else { $0 } } }
+    package var isEmpty: Bool { addedCount == 0 && removedCount == 0 }
 
     /// Beyond this many differing lines the diff stops looking for the shortest script and reports the differing
     /// middle as removed then added: still correct, just not minimal. The search keeps one row of 2d+1 positions per
     /// step d, so this bounds its memory to about limit² integers (8 MB), whatever the files' sizes.
     static let editLimit = 1000
 
-    public init(old: String, new: String) {
+    package init(old: String, new: String) {
         self.init(oldLines: Self.splitLines(old), newLines: Self.splitLines(new))
     }
 
-    public init(oldLines a: [Substring], newLines b: [Substring]) {
+    package init(oldLines a: [Substring], newLines b: [Substring]) {
         var prefix = 0
         while prefix < a.count, prefix < b.count, Self.same(a[prefix], b[prefix]) { prefix += 1 }
         var suffix = 0
@@ -254,7 +254,7 @@ public struct UnifiedDiff: Sendable, Hashable {
     }
 
     /// The diff in `diff -u` form with `context` lines around each change; empty when nothing differs.
-    public func formatted(oldName: String, newName: String, context: Int = 3) -> String {
+    package func formatted(oldName: String, newName: String, context: Int = 3) -> String {
         guard !isEmpty else { return "" }
         var out = "--- \(oldName)\n+++ \(newName)\n"
         // Positions (in old and new numbering) of every script line.

@@ -1,14 +1,14 @@
 /// What the hello backend answers for a path (pure, so it can be tested without sockets).
-public struct HelloPage: Sendable, Hashable {
-    public var status: Int
-    public var contentType: String
-    public var body: String
+package struct HelloPage: Sendable, Hashable {
+    package var status: Int
+    package var contentType: String
+    package var body: String
     /// How long to wait before answering: `?delay=MS` (at most a minute), so that a drain has a request in flight to
     /// finish.
-    public var delayMilliseconds: Int = 0
+    package var delayMilliseconds: Int = 0
 
     /// `/health` is 200 `ok`; every other path is the hello page naming `name`.
-    public static func answer(path: String, name: String) -> HelloPage {
+    package static func answer(path: String, name: String) -> HelloPage {
         var page = page(path: path, name: name)
         if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
             for pair in query.split(separator: "&") where pair.hasPrefix("delay=") {

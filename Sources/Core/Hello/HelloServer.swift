@@ -5,13 +5,13 @@ import NIOPosix
 
 /// The article's `tutum/hello-world` backend: a small HTTP/1.1 server (keep-alive) that answers a page naming
 /// itself, and `GET /health` with 200.
-public final class HelloServer: Sendable {
+package final class HelloServer: Sendable {
     /// The name the page shows (defaults to `host:port`).
-    public let name: String
+    package let name: String
     /// The address the server really listens on (`host:port`, with the port the system picked for port 0).
-    public let address: String
+    package let address: String
     /// The port it listens on.
-    public let port: Int
+    package let port: Int
     private let channel: any Channel
     private let connections: HelloConnections
 
@@ -25,7 +25,7 @@ public final class HelloServer: Sendable {
 
     /// Starts a server on `host:port` (port 0 picks a free one).
     /// - Parameter name: what the page says; `nil` uses the bound `host:port`.
-    public static func start(host: String, port: Int, name: String? = nil) async throws -> HelloServer {
+    package static func start(host: String, port: Int, name: String? = nil) async throws -> HelloServer {
         let box = NameBox()
         let connections = HelloConnections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -54,17 +54,17 @@ public final class HelloServer: Sendable {
     }
 
     /// Stops listening and closes the server socket.
-    public func stop() async {
+    package func stop() async {
         try? await channel.close()
     }
 
     /// The requests being answered now.
-    public var requestsInFlight: Int { connections.busyCount }
+    package var requestsInFlight: Int { connections.busyCount }
 
     /// Stops accepting connections, closes the idle ones, and returns once every request in flight has been answered
     /// (each connection closes after its answer, which says `Connection: close`). Cancelling it closes whatever is
     /// left at once.
-    public func finishInFlight() async {
+    package func finishInFlight() async {
         try? await channel.close()
         connections.startDraining()
         while connections.openCount > 0, !Task.isCancelled {
@@ -138,10 +138,10 @@ final class HelloConnections: @unchecked Sendable {
 }
 
 /// A hello server could not start.
-public struct HelloServerError: Error, Sendable, CustomStringConvertible {
-    public var address: String
-    public var reason: String
-    public var description: String { "cannot listen on \(address): \(reason)" }
+package struct HelloServerError: Error, Sendable, CustomStringConvertible {
+    package var address: String
+    package var reason: String
+    package var description: String { "cannot listen on \(address): \(reason)" }
 }
 
 /// Answers each request on one connection.

@@ -7,30 +7,30 @@ import Foundation
 /// An nginx of Switchboard's own under a private prefix: config, pid, logs and temp dirs all inside `prefix`.
 /// It runs in the foreground (`daemon off`) as a child process; reload is SIGHUP to the master; stop is SIGQUIT,
 /// then SIGTERM and SIGKILL after a timeout. Failures are reported with nginx's stderr and the error.log tail.
-public final class NginxInstance: @unchecked Sendable {
-    public let binary: String
-    public let prefix: String
-    public let configPath: String
-    public var pidPath: String { prefix + "/nginx.pid" }
-    public var errorLogPath: String { prefix + "/logs/error.log" }
-    public var stderrPath: String { prefix + "/logs/stderr.log" }
+package final class NginxInstance: @unchecked Sendable {
+    package let binary: String
+    package let prefix: String
+    package let configPath: String
+    package var pidPath: String { prefix + "/nginx.pid" }
+    package var errorLogPath: String { prefix + "/logs/error.log" }
+    package var stderrPath: String { prefix + "/logs/stderr.log" }
     /// The temp directories the config must name (`client_body`, `proxy`, ...).
-    public static let tempNames = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    package static let tempNames = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
 
     private let lock = NSLock()
     private var process: Process?
     private var stopping = false
     /// Called when nginx exits without being asked to, with a sentence saying why.
-    public var onUnexpectedExit: (@Sendable (String) -> Void)?
+    package var onUnexpectedExit: (@Sendable (String) -> Void)?
 
-    public init(prefix: String, configPath: String? = nil, binary: String? = nil) {
+    package init(prefix: String, configPath: String? = nil, binary: String? = nil) {
         self.prefix = (prefix as NSString).standardizingPath
         self.configPath = configPath ?? (self.prefix + "/nginx.conf")
         self.binary = binary ?? NginxInstance.findBinary() ?? "/usr/sbin/nginx"
     }
 
     /// nginx on PATH or in the usual places; `nil` when none is installed.
-    public static func findBinary() -> String? {
+    package static func findBinary() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let candidates =
             path.split(separator: ":").map { "\($0)/nginx" } + ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
@@ -38,7 +38,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// The check command for a config file (`{{.src}}` for confd's `check_cmd`).
-    public func checkCommand(config: String = "{{.src}}") -> String {
+    package func checkCommand(config: String = "{{.src}}") -> String {
         "\(binary) -t -q -p \(prefix)/ -c \(config)"
     }
 
@@ -54,7 +54,7 @@ public final class NginxInstance: @unchecked Sendable {
     /// sh): a backend's arrival waits for the HUP, and each program started before it cost 5-30 ms (`cat`, `pgrep`)
     /// on a loaded machine. `nginx -s reload` would start nginx, which parses the whole config again, to send the
     /// same HUP. No single quote in it: tests put it in a TOML literal string.
-    public var reloadCommand: String {
+    package var reloadCommand: String {
         "if [ ! -s \(pidPath) ]; then echo \"nginx not started yet; it will read this config when it starts\"; exit 0; fi; "
             + "read -r master < \(pidPath); old=; "
             + "[ -r /proc/$master/task/$master/children ] && read -r old < /proc/$master/task/$master/children; "
@@ -68,7 +68,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Creates `logs/` and the temp dirs.
-    public func prepareDirectories() throws {
+    package func prepareDirectories() throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: prefix + "/logs", withIntermediateDirectories: true)
         for name in Self.tempNames {
@@ -77,19 +77,19 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Runs `nginx -t` on `config` (default: the live config); throws with nginx's words when it fails.
-    public func check(config: String? = nil) throws {
+    package func check(config: String? = nil) throws {
         let (status, output) = try Self.runCapturing(
             binary, ["-t", "-q", "-p", prefix + "/", "-c", config ?? configPath])
         if status != 0 { throw NginxError("nginx -t rejected \(config ?? configPath): \(output.trimmed)") }
     }
 
     /// The pid in the pid file when that process is alive.
-    public func runningPID() -> pid_t? {
+    package func runningPID() -> pid_t? {
         Self.livePID(inFile: pidPath)
     }
 
     /// Starts nginx and waits until its master wrote the pid file (or it died, which throws with the reason).
-    public func start(timeout: Duration = .seconds(15)) async throws {
+    package func start(timeout: Duration = .seconds(15)) async throws {
         try prepareDirectories()
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let process = Process()
@@ -127,7 +127,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Sends SIGHUP to the master (re-reads the config; nginx keeps the old one if the new one is bad).
-    public func reload() throws {
+    package func reload() throws {
         guard let pid = runningPID() else { throw NginxError("cannot reload: nginx is not running (\(pidPath))") }
         if kill(pid, SIGHUP) != 0 {
             throw NginxError("cannot reload nginx (pid \(pid)): \(String(cString: strerror(errno)))")
@@ -135,7 +135,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Stops nginx: SIGQUIT (graceful), then SIGTERM, then SIGKILL, each after `timeout`.
-    public func stop(timeout: Duration = .seconds(3)) async {
+    package func stop(timeout: Duration = .seconds(3)) async {
         let process = lock.withLock { () -> Process? in
             stopping = true
             return self.process
@@ -147,7 +147,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// Stops an nginx left behind by an earlier run whose pid file is `pidFile` (only if that pid is an nginx).
-    public static func stopStale(pidFile: String, timeout: Duration = .seconds(3)) async -> pid_t? {
+    package static func stopStale(pidFile: String, timeout: Duration = .seconds(3)) async -> pid_t? {
         guard let pid = livePID(inFile: pidFile) else { return nil }
         let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
         guard cmdline.contains("nginx") else { return nil }
@@ -182,7 +182,7 @@ public final class NginxInstance: @unchecked Sendable {
     }
 
     /// nginx's stderr and the last lines of error.log, as one sentence-ish string.
-    public func failureWords() -> String {
+    package func failureWords() -> String {
         let stderr = ((try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "").trimmed
         let log = ((try? String(contentsOfFile: errorLogPath, encoding: .utf8)) ?? "")
             .split(separator: "\n").suffix(3).joined(separator: " | ")
@@ -205,9 +205,9 @@ public final class NginxInstance: @unchecked Sendable {
 }
 
 /// nginx could not do what was asked, in words.
-public struct NginxError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct NginxError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 extension String {

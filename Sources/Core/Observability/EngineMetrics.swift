@@ -8,9 +8,9 @@ import Prometheus
 /// revision, mirrored keys, backends, the last probe) is read from a snapshot at scrape time. "Seconds since" facts
 /// are exported the way Prometheus users expect them: as `_timestamp_seconds` gauges holding a Unix time, so that
 /// `time() - switchboard_last_successful_apply_timestamp_seconds` is the age and alerts need no scrape-time clock.
-public final class EngineMetrics: @unchecked Sendable {
+package final class EngineMetrics: @unchecked Sendable {
     /// The registry `/metrics` renders.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     private let factory: CatalogMetricsFactory
     private let lock = NSLock()
     private var everConnected = false
@@ -24,7 +24,7 @@ public final class EngineMetrics: @unchecked Sendable {
         .reloadFailedRollbackFailed,
     ]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         factory = CatalogMetricsFactory(registry: registry)
         gauge("switchboard_build_info", ["version": SwitchboardVersion.current]).record(1)
@@ -39,7 +39,7 @@ public final class EngineMetrics: @unchecked Sendable {
     }
 
     /// The label value of an apply result: `applied`, `unchanged`, `check_failed`, `rolled_back`, ...
-    public static func label(for result: ApplyResult) -> String {
+    package static func label(for result: ApplyResult) -> String {
         switch result {
         case .unchanged: return "unchanged"
         case .applied: return "applied"
@@ -53,7 +53,7 @@ public final class EngineMetrics: @unchecked Sendable {
     }
 
     /// Counts one event. Called on the engine's executor: quick, never blocks for long.
-    public func observe(_ record: EngineEventRecord) {
+    package func observe(_ record: EngineEventRecord) {
         lock.lock()
         defer { lock.unlock() }
         let time = record.time.timeIntervalSince1970
@@ -129,7 +129,7 @@ public final class EngineMetrics: @unchecked Sendable {
     }
 
     /// Updates the gauges that describe a state from `snapshot` (called at scrape time).
-    public func refresh(from snapshot: EngineSnapshot) {
+    package func refresh(from snapshot: EngineSnapshot) {
         lock.lock()
         defer { lock.unlock() }
         for resource in snapshot.resources { initialise(resource: resource.name) }
@@ -149,7 +149,7 @@ public final class EngineMetrics: @unchecked Sendable {
     }
 
     /// The Prometheus text exposition of every metric.
-    public func exposition() -> String {
+    package func exposition() -> String {
         registry.emitToString()
     }
 

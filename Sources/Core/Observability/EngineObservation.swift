@@ -3,18 +3,18 @@ import Foundation
 /// What watches a running engine from outside: metrics, health and readiness, and systemd's notifications, all fed
 /// by the engine's events (`EngineConfiguration.onEvent = observation.observe`) and by snapshots asked for at scrape
 /// time.
-public final class EngineObservation: @unchecked Sendable {
+package final class EngineObservation: @unchecked Sendable {
     /// A plain-text HTTP answer.
-    public struct Answer: Sendable, Equatable {
-        public var status: Int
-        public var body: String
+    package struct Answer: Sendable, Equatable {
+        package var status: Int
+        package var body: String
     }
 
-    public let metrics: EngineMetrics
+    package let metrics: EngineMetrics
     /// `nil` unless the process runs under systemd with `Type=notify`.
-    public let notifier: SystemdNotifier?
+    package let notifier: SystemdNotifier?
     /// How long the engine may take to answer before `/healthz` calls it unresponsive.
-    public let responsiveBound: Duration
+    package let responsiveBound: Duration
 
     private let lock = NSLock()
     private var engine: Engine?
@@ -26,7 +26,7 @@ public final class EngineObservation: @unchecked Sendable {
     private var sentReady = false
     private var onNotifyError: (@Sendable (String) -> Void)?
 
-    public init(
+    package init(
         metrics: EngineMetrics = EngineMetrics(), notifier: SystemdNotifier? = nil,
         responsiveBound: Duration = .seconds(2), onNotifyError: (@Sendable (String) -> Void)? = nil
     ) {
@@ -37,7 +37,7 @@ public final class EngineObservation: @unchecked Sendable {
     }
 
     /// Names the engine and the resources it applies; readiness waits for each of them.
-    public func attach(_ engine: Engine, resources: [String]) {
+    package func attach(_ engine: Engine, resources: [String]) {
         lock.withLock {
             self.engine = engine
             self.resources = resources
@@ -45,12 +45,12 @@ public final class EngineObservation: @unchecked Sendable {
     }
 
     /// `observe` as the engine's `EngineConfiguration.onEvent`.
-    public var eventHandler: @Sendable (EngineEventRecord) -> Void {
+    package var eventHandler: @Sendable (EngineEventRecord) -> Void {
         { [self] record in observe(record) }
     }
 
     /// Takes one engine event (the engine's `onEvent`).
-    public func observe(_ record: EngineEventRecord) {
+    package func observe(_ record: EngineEventRecord) {
         metrics.observe(record)
         var notification: [String] = []
         lock.withLock {
@@ -85,13 +85,13 @@ public final class EngineObservation: @unchecked Sendable {
     }
 
     /// Sends `STOPPING=1` (on shutdown).
-    public func stopping() {
+    package func stopping() {
         notify(["STOPPING=1", "STATUS=stopping"])
     }
 
     /// Sends `WATCHDOG=1` at the interval systemd asked for, each time after the engine answered: a stuck engine
     /// stops the pings and systemd restarts the service. Returns at once when the watchdog is off.
-    public func runWatchdog() async {
+    package func runWatchdog() async {
         guard let interval = notifier?.watchdogInterval else { return }
         while !Task.isCancelled {
             if await snapshot() != nil { notify(["WATCHDOG=1"]) }
@@ -102,7 +102,7 @@ public final class EngineObservation: @unchecked Sendable {
     // MARK: HTTP answers
 
     /// `/healthz`: 200 while the engine answers within `responsiveBound`.
-    public func health() async -> Answer {
+    package func health() async -> Answer {
         guard lock.withLock({ engine }) != nil else { return Answer(status: 503, body: "engine not started\n") }
         guard await snapshot() != nil else {
             return Answer(status: 503, body: "engine did not answer within \(responsiveBound)\n")
@@ -111,7 +111,7 @@ public final class EngineObservation: @unchecked Sendable {
     }
 
     /// `/readyz`: 200 once the store is connected and every resource has been applied successfully at least once.
-    public func readiness() async -> Answer {
+    package func readiness() async -> Answer {
         guard let snapshot = await snapshot() else {
             return Answer(status: 503, body: "engine not started or not answering\n")
         }
@@ -126,13 +126,13 @@ public final class EngineObservation: @unchecked Sendable {
     }
 
     /// `/metrics`: the state gauges refreshed from a snapshot, then every metric.
-    public func scrape() async -> String {
+    package func scrape() async -> String {
         if let snapshot = await snapshot() { metrics.refresh(from: snapshot) }
         return metrics.exposition()
     }
 
     /// The engine's snapshot, or `nil` when there is no engine or it did not answer within `responsiveBound`.
-    public func snapshot() async -> EngineSnapshot? {
+    package func snapshot() async -> EngineSnapshot? {
         guard let engine = lock.withLock({ engine }) else { return nil }
         return await Self.answer(within: responsiveBound) { await engine.currentSnapshot() }
     }

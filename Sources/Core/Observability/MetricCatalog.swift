@@ -6,9 +6,9 @@ import Prometheus
 /// The engine's observer speaks swift-metrics (`Counter`, `Gauge`, `Timer`); `CatalogMetricsFactory` turns those
 /// into swift-prometheus collectors carrying this help text, which `promtool check metrics` asks for (the stock
 /// factory registers every metric without it).
-public enum MetricCatalog {
+package enum MetricCatalog {
     /// Help text by metric name.
-    public static let help: [String: String] = [
+    package static let help: [String: String] = [
         "switchboard_applies_total": "Applies of a template resource, by result.",
         "switchboard_check_duration_seconds": "Time check_cmd took, per resource.",
         "switchboard_reload_duration_seconds": "Time reload_cmd took (with a rollback's reload), per resource.",
@@ -55,34 +55,34 @@ public enum MetricCatalog {
 }
 
 /// A swift-metrics factory over one Prometheus registry, with the catalog's help text and buckets.
-public struct CatalogMetricsFactory: MetricsFactory {
+package struct CatalogMetricsFactory: MetricsFactory {
     /// The registry `/metrics` renders.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
 
-    public init(registry: PrometheusCollectorRegistry) {
+    package init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
     }
 
-    public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    package func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         registry.makeCounter(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
-    public func makeFloatingPointCounter(
+    package func makeFloatingPointCounter(
         label: String, dimensions: [(String, String)]
     ) -> any FloatingPointCounterHandler {
         registry.makeCounter(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
-    public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+    package func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         // Sizes are reported as gauges (the last value); nothing here records a distribution of plain values.
         registry.makeGauge(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
-    public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+    package func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
         registry.makeGauge(descriptor: MetricCatalog.descriptor(label), labels: dimensions)
     }
 
-    public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+    package func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
         let buckets =
             label == "switchboard_render_duration_seconds" ? MetricCatalog.renderBuckets : MetricCatalog.commandBuckets
         return registry.makeDurationHistogram(
@@ -90,9 +90,9 @@ public struct CatalogMetricsFactory: MetricsFactory {
     }
 
     // A series, once exported, stays: Prometheus users expect counters not to vanish between scrapes.
-    public func destroyCounter(_ handler: any CounterHandler) {}
-    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
-    public func destroyRecorder(_ handler: any RecorderHandler) {}
-    public func destroyMeter(_ handler: any MeterHandler) {}
-    public func destroyTimer(_ handler: any TimerHandler) {}
+    package func destroyCounter(_ handler: any CounterHandler) {}
+    package func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+    package func destroyRecorder(_ handler: any RecorderHandler) {}
+    package func destroyMeter(_ handler: any MeterHandler) {}
+    package func destroyTimer(_ handler: any TimerHandler) {}
 }

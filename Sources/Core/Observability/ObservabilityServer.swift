@@ -3,11 +3,11 @@ import NIOHTTP1
 import NIOPosix
 
 /// Serves `/metrics`, `/healthz` and `/readyz` over HTTP/1.1 for one `EngineObservation`.
-public final class ObservabilityServer: Sendable {
+package final class ObservabilityServer: Sendable {
     /// The address it really listens on (`host:port`, with the port the system picked for port 0).
-    public let address: String
+    package let address: String
     /// The port it listens on.
-    public let port: Int
+    package let port: Int
     private let channel: any Channel
 
     private init(address: String, port: Int, channel: any Channel) {
@@ -18,7 +18,7 @@ public final class ObservabilityServer: Sendable {
 
     /// Starts serving on `listen` (`HOST:PORT`, `[v6]:PORT`; port 0 picks a free one).
     /// - Throws: `ObservabilityServerError` naming the address when it is malformed or cannot be bound.
-    public static func start(listen: String, observation: EngineObservation) async throws -> ObservabilityServer {
+    package static func start(listen: String, observation: EngineObservation) async throws -> ObservabilityServer {
         let (host, port) = try parse(listen)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
@@ -41,13 +41,13 @@ public final class ObservabilityServer: Sendable {
     }
 
     /// Stops listening.
-    public func stop() async {
+    package func stop() async {
         try? await channel.close()
     }
 
     /// `HOST:PORT` or `[V6]:PORT` into its parts.
     /// - Throws: `ObservabilityServerError` quoting the text.
-    public static func parse(_ listen: String) throws -> (host: String, port: Int) {
+    package static func parse(_ listen: String) throws -> (host: String, port: Int) {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
             (0...65535).contains(port)
         else {
@@ -61,9 +61,9 @@ public final class ObservabilityServer: Sendable {
 }
 
 /// The metrics endpoint could not start.
-public struct ObservabilityServerError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct ObservabilityServerError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Answers one connection's requests in order.

@@ -10,18 +10,18 @@ import Foundation
 
 /// systemd's readiness protocol (`sd_notify`): newline-separated `KEY=VALUE` assignments sent as one datagram to the
 /// AF_UNIX socket named by `NOTIFY_SOCKET` (a path, or an abstract name written with a leading `@`).
-public final class SystemdNotifier: Sendable {
+package final class SystemdNotifier: Sendable {
     /// The socket's name as given (`/run/systemd/notify` or `@name`).
-    public let socketName: String
+    package let socketName: String
     /// Half of `WATCHDOG_USEC` when the watchdog is on for this process: how often to send `WATCHDOG=1`.
-    public let watchdogInterval: Duration?
+    package let watchdogInterval: Duration?
     private let descriptor: Int32
 
     /// The notifier the environment asks for, or `nil` when this process does not run under `Type=notify`.
     ///
     /// Removes `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from the environment, as `sd_notify` does when asked
     /// to, so that `check_cmd` and `reload_cmd` children do not talk to systemd in this service's name.
-    public static func fromEnvironment() -> SystemdNotifier? {
+    package static func fromEnvironment() -> SystemdNotifier? {
         let environment = ProcessInfo.processInfo.environment
         defer {
             unsetenv("NOTIFY_SOCKET")
@@ -39,7 +39,7 @@ public final class SystemdNotifier: Sendable {
 
     /// Opens a datagram socket for `socketName`.
     /// - Throws: `SystemdNotifyError` when the name is not usable or no socket can be made.
-    public init(socketName: String, watchdogInterval: Duration? = nil) throws {
+    package init(socketName: String, watchdogInterval: Duration? = nil) throws {
         guard socketName.hasPrefix("/") || socketName.hasPrefix("@") else {
             throw SystemdNotifyError("NOTIFY_SOCKET \(String(reflecting: socketName)) is neither a path nor @name")
         }
@@ -63,7 +63,7 @@ public final class SystemdNotifier: Sendable {
 
     /// Sends `assignments` (e.g. `["READY=1", "STATUS=applied"]`) as one datagram.
     /// - Throws: `SystemdNotifyError` naming the socket when the datagram cannot be sent.
-    public func send(_ assignments: [String]) throws {
+    package func send(_ assignments: [String]) throws {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         var path = Array(socketName.utf8)
@@ -90,7 +90,7 @@ public final class SystemdNotifier: Sendable {
     }
 
     /// `MONOTONIC_USEC=` for `RELOADING=1`: CLOCK_MONOTONIC in microseconds, as systemd compares it.
-    public static func monotonicMicroseconds() -> UInt64 {
+    package static func monotonicMicroseconds() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
@@ -98,7 +98,7 @@ public final class SystemdNotifier: Sendable {
 }
 
 /// The systemd notification socket could not be used.
-public struct SystemdNotifyError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct SystemdNotifyError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

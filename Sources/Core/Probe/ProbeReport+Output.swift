@@ -17,7 +17,7 @@ extension ProbeReport {
     }
 
     /// The one-object JSON of `switchboard probe --json` (keys sorted).
-    public func json() -> String {
+    package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let shape = JSONShape(
@@ -28,7 +28,7 @@ extension ProbeReport {
     }
 
     /// A readable summary for people.
-    public func text() -> String {
+    package func text() -> String {
         var lines = ["\(requests) requests to \(url), \(errors) errors, \(retried) retried"]
         let answered = handlers.values.reduce(0, +)
         for (handler, count) in handlers.sorted(by: { $0.key < $1.key }) {

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 /// How long a probe runs: a number of requests, or a duration after which no new request starts.
-public enum ProbeBudget: Sendable, Hashable {
+package enum ProbeBudget: Sendable, Hashable {
     case requests(Int)
     case duration(Duration)
 }

@@ -1,18 +1,18 @@
 /// The result of one probe request.
-public struct ProbeSample: Sendable, Hashable {
-    public enum Outcome: Sendable, Hashable {
+package struct ProbeSample: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         /// An answer: its status and `X-Handler` header (`nil` when missing).
         case answered(status: Int, handler: String?)
         /// No answer; `kind` is one of `ProbeErrorKind`'s words (`connect refused`, `timeout`, ...).
         case failed(kind: String)
     }
 
-    public var outcome: Outcome
-    public var milliseconds: Double
+    package var outcome: Outcome
+    package var milliseconds: Double
     /// The second of the run (0 = the first) in which the request ended, for the timeline.
-    public var second: Int
+    package var second: Int
 
-    public init(_ outcome: Outcome, milliseconds: Double, second: Int = 0) {
+    package init(_ outcome: Outcome, milliseconds: Double, second: Int = 0) {
         self.outcome = outcome
         self.milliseconds = milliseconds
         self.second = second
@@ -20,17 +20,17 @@ public struct ProbeSample: Sendable, Hashable {
 }
 
 /// One second of a probe run: who answered, what failed, and (when a store was given) what was registered then.
-public struct ProbeSecond: Sendable, Hashable, Codable {
+package struct ProbeSecond: Sendable, Hashable, Codable {
     /// 0 for the first second of the run.
-    public var second: Int
+    package var second: Int
     /// Answers per address (the last address of `X-Handler`).
-    public var answers: [String: Int]
+    package var answers: [String: Int]
     /// Failed requests per kind.
-    public var errors: [String: Int]
+    package var errors: [String: Int]
     /// The registered addresses as read during that second; `nil` when no store was given or it was not read.
-    public var registered: [String]?
+    package var registered: [String]?
 
-    public init(second: Int, answers: [String: Int] = [:], errors: [String: Int] = [:], registered: [String]? = nil) {
+    package init(second: Int, answers: [String: Int] = [:], errors: [String: Int] = [:], registered: [String]? = nil) {
         self.second = second
         self.answers = answers
         self.errors = errors
@@ -41,21 +41,21 @@ public struct ProbeSecond: Sendable, Hashable, Codable {
 /// One request that failed or was sent again, with what the probe knew of its connection: enough to find it in a
 /// packet capture (`local_port`) or nginx's log, and to tell a fresh connection (`request_on_connection` 1) from a
 /// reused one.
-public struct ProbeIncident: Sendable, Hashable, Codable {
+package struct ProbeIncident: Sendable, Hashable, Codable {
     /// When it happened, in milliseconds since the run began.
-    public var milliseconds: Double
+    package var milliseconds: Double
     /// The failure's kind (`reset before response`, ...); for a retry, the kind the first attempt failed with.
-    public var kind: String
+    package var kind: String
     /// Requests sent on the connection, this one included: 1 is the first request of a fresh connection.
-    public var requestOnConnection: Int
+    package var requestOnConnection: Int
     /// Whether the request was already a second attempt.
-    public var secondAttempt: Bool
+    package var secondAttempt: Bool
     /// The probe's end of the connection; `nil` when it never connected.
-    public var localPort: Int?
+    package var localPort: Int?
     /// What happened, in words.
-    public var detail: String
+    package var detail: String
 
-    public init(
+    package init(
         milliseconds: Double, kind: String, requestOnConnection: Int, secondAttempt: Bool, localPort: Int?,
         detail: String
     ) {

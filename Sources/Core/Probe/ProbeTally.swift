@@ -1,16 +1,16 @@
 import Foundation
 
 /// Pure arithmetic of a probe: percentiles, tallies, and the comparison with the registry.
-public enum ProbeTally {
+package enum ProbeTally {
     /// The nearest-rank percentile `q` (0...1) of `values`; 0 for none.
-    public static func percentile(_ q: Double, of sorted: [Double]) -> Double {
+    package static func percentile(_ q: Double, of sorted: [Double]) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((q * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
     /// p50/p90/p99/max of the latencies.
-    public static func latency(_ milliseconds: [Double]) -> LatencySummary {
+    package static func latency(_ milliseconds: [Double]) -> LatencySummary {
         let sorted = milliseconds.sorted()
         return LatencySummary(
             p50: percentile(0.5, of: sorted), p90: percentile(0.9, of: sorted), p99: percentile(0.99, of: sorted),
@@ -19,7 +19,7 @@ public enum ProbeTally {
 
     /// The addresses in one `X-Handler` value (`$upstream_addr` lists every upstream tried, in order: `a, b` or
     /// `a : b`; the last one gave the answer).
-    public static func addresses(in handler: String) -> [String] {
+    package static func addresses(in handler: String) -> [String] {
         handler.replacingOccurrences(of: " : ", with: ",").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -33,7 +33,7 @@ public enum ProbeTally {
     ///     registered at any moment of the run is not `unexpected`, and one no longer registered at the end is
     ///     `gone`.
     ///   - retried: requests the probe sent again after their reused connection closed before any answer byte.
-    public static func report(
+    package static func report(
         url: String, samples: [ProbeSample], registered: [String]?, registeredBySecond: [Int: [String]] = [:],
         retried: Int = 0, time: Date = Date()
     ) -> ProbeReport {

@@ -2,22 +2,22 @@ import Foundation
 
 /// Where a probe sends its requests, read once from the URL: the address to connect to and the bytes of the one
 /// request it repeats.
-public struct ProbeTarget: Sendable, Hashable {
+package struct ProbeTarget: Sendable, Hashable {
     /// The host to connect to (an IPv6 literal without brackets).
-    public var host: String
-    public var port: Int
+    package var host: String
+    package var port: Int
     /// The request target: the URL's path and query, `/` when the URL has no path.
-    public var path: String
+    package var path: String
     /// The `Host` header: the host as written in the URL, with the port when the URL names one.
-    public var hostHeader: String
+    package var hostHeader: String
 
     /// `host:port` as people write it (`[::1]:8080` for IPv6), for messages.
-    public var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// Reads an `http://HOST[:PORT][/PATH][?QUERY]` URL.
     /// - Throws: `ProbeError` naming the URL when it is not plain `http://` with a host (the probe speaks HTTP/1.1
     ///   without TLS: it measures nginx's own listener).
-    public init(url: String) throws(ProbeError) {
+    package init(url: String) throws(ProbeError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw ProbeError("\(url) is not an http:// URL with a host")
         }

@@ -9,22 +9,22 @@ import NIOPosix
 /// status and `X-Handler` are kept, the body is dropped. All connections share one event loop, so the probe costs
 /// one core at most and nothing is shared between threads. A refused connection counts as a `connect refused` error
 /// at once and the slot tries a fresh connection for its next request.
-public struct Prober: Sendable {
-    public var url: String
-    public var budget: ProbeBudget
-    public var concurrency: Int
+package struct Prober: Sendable {
+    package var url: String
+    package var budget: ProbeBudget
+    package var concurrency: Int
     /// How long one request (with its connect) may take before it counts as a `timeout`.
-    public var timeout: Duration = .seconds(5)
+    package var timeout: Duration = .seconds(5)
 
     /// A probe of `requests` requests.
-    public init(url: String, requests: Int, concurrency: Int) {
+    package init(url: String, requests: Int, concurrency: Int) {
         self.url = url
         self.budget = .requests(max(1, requests))
         self.concurrency = max(1, min(concurrency, max(1, requests)))
     }
 
     /// A probe that starts requests for `duration`, then waits for the ones in flight.
-    public init(url: String, duration: Duration, concurrency: Int) {
+    package init(url: String, duration: Duration, concurrency: Int) {
         self.url = url
         self.budget = .duration(max(duration, .milliseconds(1)))
         self.concurrency = max(1, concurrency)
@@ -34,7 +34,7 @@ public struct Prober: Sendable {
     /// - Parameter registered: addresses registered in the store (for `missing` / `unexpected`), or `nil`.
     /// - Throws: `ProbeError` when the URL is not `http://HOST[:PORT]/…`. Failed requests are not thrown: they are
     ///   counted in the report by kind.
-    public func run(registered: [String]?) async throws -> ProbeReport {
+    package func run(registered: [String]?) async throws -> ProbeReport {
         let registry: (@Sendable () async throws -> [String])? = registered.map { list in
             { @Sendable () async throws -> [String] in list }
         }
@@ -46,7 +46,7 @@ public struct Prober: Sendable {
     /// during the run is not unexpected; one that left is gone), and the timeline shows what was registered each
     /// second. A registry read that fails is left out of the timeline (and, at the end, leaves the comparison out).
     /// - Parameter registry: reads the registered addresses; `nil` when no store was given.
-    public func run(registry: (@Sendable () async throws -> [String])?) async throws -> ProbeReport {
+    package func run(registry: (@Sendable () async throws -> [String])?) async throws -> ProbeReport {
         let target = try ProbeTarget(url: url)
         // An IP literal is connected to directly; a name is resolved per connect (happy eyeballs over A/AAAA).
         let address = try? SocketAddress(ipAddress: target.host, port: target.port)
@@ -86,7 +86,7 @@ public struct Prober: Sendable {
 }
 
 /// A probe that cannot run, in words.
-public struct ProbeError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct ProbeError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

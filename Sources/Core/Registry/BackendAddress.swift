@@ -4,12 +4,12 @@
 /// `-`, `.`; labels of 1–63 characters not starting or ending with `-`), then `:` and a port 1–65535.
 /// Everything else — spaces, `;`, `{`, quotes, a missing port — is refused, which is what keeps a value in the
 /// store from injecting nginx configuration.
-public struct BackendAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct BackendAddress: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
     /// - Throws: `BackendAddressError` naming the value and what is wrong with it.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         guard let colon = text.lastIndex(of: ":") else {
             throw BackendAddressError(value: text, reason: "expected host:port")
         }
@@ -48,10 +48,10 @@ public struct BackendAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `host:port` as nginx expects it.
-    public var description: String { "\(host):\(port)" }
+    package var description: String { "\(host):\(port)" }
 
     /// True when `text` parses.
-    public static func isValid(_ text: String) -> Bool { (try? BackendAddress(parsing: text)) != nil }
+    package static func isValid(_ text: String) -> Bool { (try? BackendAddress(parsing: text)) != nil }
 
     private static func looksNumeric(_ host: String) -> Bool {
         host.allSatisfy { $0 == "." || ($0.isASCII && $0.isNumber) }
@@ -95,11 +95,11 @@ public struct BackendAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A value that is not a usable `host:port`.
-public struct BackendAddressError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var value: String
-    public var reason: String
+package struct BackendAddressError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var value: String
+    package var reason: String
 
-    public var description: String {
+    package var description: String {
         "invalid address \"\(value)\": \(reason)"
     }
 }

@@ -6,7 +6,7 @@ import Logging
 /// `AppliedBarrier` waits until every engine that renders the key acknowledges (through the store) a config without
 /// it; where no engine publishes acknowledgements, `FixedGrace` waits long enough for an engine to render, check and
 /// reload without the backend.
-public protocol DrainBarrier: Sendable {
+package protocol DrainBarrier: Sendable {
     /// Returns once no engine is expected to route to `key` any more, or when cancelled (the drain's timeout).
     /// - Parameter removedAt: the store revision of the removal when known (for acknowledgement-based barriers).
     func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws
@@ -15,20 +15,20 @@ public protocol DrainBarrier: Sendable {
 }
 
 /// Waits a fixed time: what a drain does while no engine publishes acknowledgements.
-public struct FixedGrace: DrainBarrier {
-    public var grace: Duration
-    public var clock: AnyClock
+package struct FixedGrace: DrainBarrier {
+    package var grace: Duration
+    package var clock: AnyClock
 
-    public init(_ grace: Duration, clock: AnyClock = .continuous) {
+    package init(_ grace: Duration, clock: AnyClock = .continuous) {
         self.grace = grace
         self.clock = clock
     }
 
-    public func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
+    package func waitUntilRoutedAway(from key: String, removedAt revision: Int64?) async throws {
         try await clock.sleep(for: grace)
     }
 
-    public var words: String {
+    package var words: String {
         "a fixed \(Drain.words(grace)) grace (no engine publishes acknowledgements, so the drain cannot know when "
             + "every nginx has reloaded without this backend)"
     }
@@ -37,23 +37,23 @@ public struct FixedGrace: DrainBarrier {
 /// Takes a backend out of service without losing a request: remove its key first, keep serving while the engines
 /// apply a config without it (`barrier`), then let the requests in flight finish, then stop. The whole drain is
 /// bounded by `timeout`; every step is logged with the time it took.
-public struct Drain: Sendable {
+package struct Drain: Sendable {
     /// One step of a drain and how it ended, for callers and tests.
-    public struct Step: Sendable, Hashable {
-        public var name: String
-        public var seconds: Double
+    package struct Step: Sendable, Hashable {
+        package var name: String
+        package var seconds: Double
         /// False when the drain's timeout cut the step short.
-        public var completed: Bool
+        package var completed: Bool
     }
 
-    public var key: String
-    public var barrier: any DrainBarrier
-    public var timeout: Duration
-    public var logger: Logger
+    package var key: String
+    package var barrier: any DrainBarrier
+    package var timeout: Duration
+    package var logger: Logger
     /// Measures the steps and the timeout: the continuous clock in production, a manual one in tests.
-    public var clock: AnyClock
+    package var clock: AnyClock
 
-    public init(
+    package init(
         key: String, barrier: any DrainBarrier, timeout: Duration, logger: Logger, clock: AnyClock = .continuous
     ) {
         self.key = key
@@ -71,7 +71,7 @@ public struct Drain: Sendable {
     ///     process does not serve the backend's requests (`register`, `drain`).
     /// - Returns: the steps, in order.
     @discardableResult
-    public func run(
+    package func run(
         deregister: @Sendable () async throws -> Int64?, finishInFlight: (@Sendable () async -> Void)? = nil
     ) async -> [Step] {
         let clock = self.clock
@@ -117,7 +117,7 @@ public struct Drain: Sendable {
 
     /// Runs `work` until it returns or `deadline` on `clock` passes (then cancels it).
     /// - Returns: true when `work` returned (without throwing) before `deadline`.
-    public static func within(
+    package static func within(
         _ deadline: AnyClock.Instant, on clock: AnyClock, _ work: @escaping @Sendable () async throws -> Void
     ) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in

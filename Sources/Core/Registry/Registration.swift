@@ -8,21 +8,21 @@ import Logging
 /// The lease is renewed every `ttl / 3` seconds; after `failureThreshold` consecutive failed checks the lease is
 /// revoked (the key disappears) and a passing check registers it again. Cancelling `run()` revokes the lease;
 /// if the process dies instead, the lease expires by itself after `ttl` seconds.
-public struct Registration: Sendable {
-    public var store: any WritableKeyValueStore
-    public var key: String
-    public var address: BackendAddress
-    public var ttl: Int
-    public var healthInterval: Duration
-    public var failureThreshold: Int
+package struct Registration: Sendable {
+    package var store: any WritableKeyValueStore
+    package var key: String
+    package var address: BackendAddress
+    package var ttl: Int
+    package var healthInterval: Duration
+    package var failureThreshold: Int
     /// Answers whether the backend is healthy now.
-    public var check: @Sendable () async -> Bool
-    public var logger: Logger
+    package var check: @Sendable () async -> Bool
+    package var logger: Logger
     /// When checks and renewals happen; a test passes a clock it advances.
-    public var clock: AnyClock
+    package var clock: AnyClock
 
     /// - Parameter healthURL: checked with HTTP GET every `healthInterval` (2xx = healthy); `nil` = always healthy.
-    public init(
+    package init(
         store: any WritableKeyValueStore, key: String, address: BackendAddress, ttl: Int = 10,
         healthURL: String? = nil, healthInterval: Duration = .seconds(5), failureThreshold: Int = 3,
         logger: Logger = Logger(label: "switchboard.register"), clock: AnyClock = .continuous
@@ -44,7 +44,7 @@ public struct Registration: Sendable {
     }
 
     /// One HTTP GET; a 2xx answer within `timeout` is healthy.
-    public static func httpCheck(_ url: String, timeout: Duration) async -> Bool {
+    package static func httpCheck(_ url: String, timeout: Duration) async -> Bool {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         let seconds = Int64(max(1, timeout.components.seconds))
@@ -56,7 +56,7 @@ public struct Registration: Sendable {
     }
 
     /// Registers and keeps the registration until cancelled, then revokes the lease.
-    public func run() async {
+    package func run() async {
         var machine = RegistrationStateMachine(failureThreshold: failureThreshold)
         let renewEvery = Duration.milliseconds(max(200, ttl * 1000 / 3))
         var nextHealth = clock.now

@@ -2,15 +2,15 @@
 ///
 /// The key is written while the backend is healthy; after `failureThreshold` consecutive failed checks the
 /// lease is revoked (the key disappears) and the next passing check registers it again.
-public struct RegistrationStateMachine: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
+package struct RegistrationStateMachine: Sendable, Hashable {
+    package enum State: Sendable, Hashable {
         /// Not written: never registered yet, or removed after failed checks.
         case unregistered
         /// Written under a lease.
         case registered(LeaseID)
     }
 
-    public enum Event: Sendable, Hashable {
+    package enum Event: Sendable, Hashable {
         case healthPassed
         case healthFailed
         /// The lease was granted and the key written.
@@ -21,23 +21,23 @@ public struct RegistrationStateMachine: Sendable, Hashable {
         case stop
     }
 
-    public enum Action: Sendable, Hashable {
+    package enum Action: Sendable, Hashable {
         /// Grant a lease and write the key with it.
         case register
         /// Revoke this lease, deleting the key.
         case revoke(LeaseID)
     }
 
-    public private(set) var state: State = .unregistered
-    public private(set) var consecutiveFailures = 0
-    public let failureThreshold: Int
+    package private(set) var state: State = .unregistered
+    package private(set) var consecutiveFailures = 0
+    package let failureThreshold: Int
 
-    public init(failureThreshold: Int = 3) {
+    package init(failureThreshold: Int = 3) {
         self.failureThreshold = max(1, failureThreshold)
     }
 
     /// Feeds one event; returns what to do next.
-    public mutating func handle(_ event: Event) -> [Action] {
+    package mutating func handle(_ event: Event) -> [Action] {
         switch event {
         case .healthPassed:
             consecutiveFailures = 0

@@ -2,31 +2,31 @@ import Foundation
 import TOMLKit
 
 /// confd's `confd.toml`: the settings it may hold, each `nil` when absent, so the command line can win over it.
-public struct ConfdConfigFile: Sendable, Equatable {
-    public var backend: String?
-    public var confdir: String?
-    public var interval: Int?
-    public var nodes: [String]?
-    public var files: [String]?
-    public var filter: String?
-    public var prefix: String?
-    public var watch: Bool?
-    public var noop: Bool?
-    public var syncOnly: Bool?
-    public var logLevel: String?
-    public var clientCert: String?
-    public var clientKey: String?
-    public var clientCAKeys: String?
-    public var username: String?
-    public var password: String?
+package struct ConfdConfigFile: Sendable, Equatable {
+    package var backend: String?
+    package var confdir: String?
+    package var interval: Int?
+    package var nodes: [String]?
+    package var files: [String]?
+    package var filter: String?
+    package var prefix: String?
+    package var watch: Bool?
+    package var noop: Bool?
+    package var syncOnly: Bool?
+    package var logLevel: String?
+    package var clientCert: String?
+    package var clientKey: String?
+    package var clientCAKeys: String?
+    package var username: String?
+    package var password: String?
     /// Keys this file sets that Switchboard does not use (other backends' settings), for a warning.
-    public var ignored: [String] = []
+    package var ignored: [String] = []
 
-    public init() {}
+    package init() {}
 
     /// Reads the file at `path`.
     /// - Throws: `ResourceError` naming the file, line and key.
-    public static func load(_ path: String) throws -> ConfdConfigFile {
+    package static func load(_ path: String) throws -> ConfdConfigFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ResourceError("\(path): cannot be read")
         }

@@ -3,11 +3,11 @@ import TOMLKit
 
 /// Loads every template resource of a confd tree (`<confdir>/conf.d/**/*toml`, in lexical order) or fails before
 /// anything is applied, naming the file and the problem.
-public enum ResourceLoader {
+package enum ResourceLoader {
     /// What loading produced.
-    public struct Result: Sendable {
-        public var resources: [TemplateResource]
-        public var warnings: [ResourceWarning]
+    package struct Result: Sendable {
+        package var resources: [TemplateResource]
+        package var warnings: [ResourceWarning]
     }
 
     /// - Parameters:
@@ -15,7 +15,7 @@ public enum ResourceLoader {
     ///   - prefix: the run's `-prefix`; when set it replaces every resource's prefix (as in confd).
     /// - Throws: `ResourceError` for a missing `conf.d`, a toml syntax error (with line and column), a missing
     ///   `src` or `dest`, a value of the wrong type, or a bad `mode`/`wait`/timeout.
-    public static func load(confdir: String, prefix: String? = nil) throws -> Result {
+    package static func load(confdir: String, prefix: String? = nil) throws -> Result {
         let confD = (confdir as NSString).appendingPathComponent("conf.d")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: confD, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -5,34 +5,34 @@ import TOMLKit
 
 /// One `conf.d/*.toml` template resource, validated: everything confd reads from its `[template]` table, plus
 /// Switchboard's additions.
-public struct TemplateResource: Sendable, Hashable {
+package struct TemplateResource: Sendable, Hashable {
     /// The toml file, relative to `conf.d` (the resource's name in logs and records).
-    public var name: String
+    package var name: String
     /// The template file: `src` resolved under `<confdir>/templates`.
-    public var source: String
+    package var source: String
     /// `src` as written, relative to the templates directory (for error messages: `templates/nginx.tmpl`).
-    public var sourceDisplayName: String
-    public var dest: String
+    package var sourceDisplayName: String
+    package var dest: String
     /// `keys` as written.
-    public var keys: [String]
+    package var keys: [String]
     /// The prefix in effect, with a leading `/` (the run's `-prefix` replaces the resource's).
-    public var prefix: String
+    package var prefix: String
     /// Permission bits from `mode` (octal); `nil` keeps the live file's mode or uses 0644.
-    public var mode: UInt32?
-    public var uid: UInt32?
-    public var gid: UInt32?
-    public var checkCommand: String?
-    public var reloadCommand: String?
+    package var mode: UInt32?
+    package var uid: UInt32?
+    package var gid: UInt32?
+    package var checkCommand: String?
+    package var reloadCommand: String?
     /// Switchboard: `check_timeout` / `reload_timeout` in seconds; `nil` uses the run's.
-    public var checkTimeout: Duration?
-    public var reloadTimeout: Duration?
+    package var checkTimeout: Duration?
+    package var reloadTimeout: Duration?
     /// Switchboard: `wait = "MIN:MAX"`.
-    public var wait: WaitPolicy?
+    package var wait: WaitPolicy?
     /// Switchboard: `values = "host:port"`: every value under `keys` must be a `host:port`.
-    public var valuesMustBeAddresses: Bool
+    package var valuesMustBeAddresses: Bool
 
     /// `keys` joined to the prefix as confd does (`path.Join(prefix, key)`): the store prefixes this resource reads.
-    public var storeKeys: [String] {
+    package var storeKeys: [String] {
         keys.map { GoPath.join(prefix, $0) }
     }
 
@@ -42,7 +42,7 @@ public struct TemplateResource: Sendable, Hashable {
     /// The keys under `storeKeys` are slices of the sorted mirror, and renaming mostly keeps their order (always with
     /// the root prefix and clean keys), so the view is usually built without a sort. When two keys rename to the same
     /// view key, the one greater in byte order wins.
-    public func view(of mirror: SortedKeyMap) -> SortedKeyMap {
+    package func view(of mirror: SortedKeyMap) -> SortedKeyMap {
         // Under the root prefix a clean key is its own view key: with no other kind in the mirror, the view is the
         // mirror's slices (or the mirror itself), with no per-key work.
         if prefix == "/", mirror.uncleanKeyCount == 0 {
@@ -75,14 +75,14 @@ public struct TemplateResource: Sendable, Hashable {
 }
 
 /// Something in a conf.d tree or a template resource that is wrong, naming the file (and line or key).
-public struct ResourceError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct ResourceError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// A field confd would silently ignore: reported so typos do not go unnoticed.
-public struct ResourceWarning: Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var field: String
-    public var description: String { "\(file): unknown field \"\(field)\" is ignored" }
+package struct ResourceWarning: Sendable, Hashable, CustomStringConvertible {
+    package var file: String
+    package var field: String
+    package var description: String { "\(file): unknown field \"\(field)\" is ignored" }
 }

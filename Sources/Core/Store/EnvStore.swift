@@ -5,11 +5,11 @@ import GoText
 ///
 /// Unlike confd, watch mode renders with it: the environment of a process does not change, so the stream
 /// delivers nothing after the first snapshot, and the engine never hangs waiting for it.
-public struct EnvStore: KeyValueStore {
-    public let displayName = "env"
+package struct EnvStore: KeyValueStore {
+    package let displayName = "env"
     private let environment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
 
@@ -25,7 +25,7 @@ public struct EnvStore: KeyValueStore {
         ("/" + variable).lowercased().replacingOccurrences(of: "_", with: "/")
     }
 
-    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+    package func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         var pairs: [GoString: GoString] = [:]
         for prefix in prefixes {
             let variablePrefix = Self.variableName(for: prefix)
@@ -36,7 +36,7 @@ public struct EnvStore: KeyValueStore {
         return StoreSnapshot(pairs: pairs, revision: 1)
     }
 
-    public func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
+    package func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
         // Nothing ever changes; the stream stays open (and idle) until the engine stops.
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
         continuation.yield(.connection(.connected))

@@ -1,7 +1,7 @@
 /// A failure talking to etcd, as a sentence naming the endpoint, the call and what etcd said.
-public struct EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure it was, for code that decides what to do next.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// No answer: the member is down, refused the connection or the TLS handshake, or did not answer in time.
         /// Another member may do better.
         case unreachable
@@ -19,24 +19,24 @@ public struct EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
         case refused
     }
 
-    public var endpoint: String
-    public var call: String
-    public var reason: String
-    public var kind: Kind
+    package var endpoint: String
+    package var call: String
+    package var reason: String
+    package var kind: Kind
 
     /// - Parameter endpoint: the URL called; a `user:password@` in it is kept as `user:***@`.
-    public init(endpoint: String, call: String, reason: String, kind: Kind = .refused) {
+    package init(endpoint: String, call: String, reason: String, kind: Kind = .refused) {
         self.endpoint = StoreURLError.redacted(endpoint)
         self.call = call
         self.reason = reason
         self.kind = kind
     }
 
-    public var description: String { "etcd \(endpoint) \(call): \(reason)" }
+    package var description: String { "etcd \(endpoint) \(call): \(reason)" }
 }
 
 /// A lease that has already expired (or was revoked) when it was renewed.
-public struct EtcdLeaseExpired: Error, Sendable, Hashable, CustomStringConvertible {
-    public var lease: LeaseID
-    public var description: String { "lease \(lease) has expired; its keys are gone and it must be granted again" }
+package struct EtcdLeaseExpired: Error, Sendable, Hashable, CustomStringConvertible {
+    package var lease: LeaseID
+    package var description: String { "lease \(lease) has expired; its keys are gone and it must be granted again" }
 }

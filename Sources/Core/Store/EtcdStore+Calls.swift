@@ -3,7 +3,7 @@ import GRPCCore
 
 extension EtcdStore {
     /// How long one call may take, by default, before the member counts as unreachable.
-    public static let defaultCallTimeout = Duration.seconds(5)
+    package static let defaultCallTimeout = Duration.seconds(5)
 
     /// Options for one unary call: a deadline, and room for big range pages.
     var callOptions: CallOptions {

@@ -2,7 +2,7 @@ import EtcdAPI
 import GRPCCore
 
 extension EtcdStore {
-    public func grantLease(ttl: Int) async throws -> LeaseID {
+    package func grantLease(ttl: Int) async throws -> LeaseID {
         var request = EtcdPB_LeaseGrantRequest()
         request.ttl = Int64(ttl)
         let answer = try await call("lease grant") { member, metadata, options in
@@ -17,7 +17,7 @@ extension EtcdStore {
 
     /// Renews `lease` with one message on the store's keep-alive stream (`EtcdKeepAlives`), which opens on the
     /// preferred member; when that member cannot be reached, the stream opens again on the next one.
-    public func keepAlive(_ lease: LeaseID) async throws -> Int {
+    package func keepAlive(_ lease: LeaseID) async throws -> Int {
         var lastError: EtcdError? = nil
         for _ in 0..<max(1, endpoints.count) {
             let endpoint = await session.preferred(of: endpoints)
@@ -56,7 +56,7 @@ extension EtcdStore {
         throw lastError!
     }
 
-    public func revoke(_ lease: LeaseID) async throws {
+    package func revoke(_ lease: LeaseID) async throws {
         var request = EtcdPB_LeaseRevokeRequest()
         request.id = lease.rawValue
         do {

@@ -3,7 +3,7 @@ import Foundation
 import GoText
 
 extension EtcdStore: RevisionedStore {
-    public func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
+    package func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
         var delete = EtcdPB_DeleteRangeRequest()
         delete.key = Data(key.bytes)
         guard let expected else {
@@ -28,7 +28,7 @@ extension EtcdStore: RevisionedStore {
         return answer.header.revision
     }
 
-    public func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
+    package func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
         var revision: Int64? = nil
         let kvs = try await range(prefix: Array(prefix.utf8), revision: &revision)
         // Keyed by text, as the acknowledgements compare keys: a key that is not UTF-8 is shown as U+FFFD.

@@ -4,7 +4,7 @@ import GRPCCore
 import Synchronization
 
 extension EtcdStore {
-    public func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
+    package func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<StoreUpdate, Error> {
         let (stream, continuation) = AsyncThrowingStream<StoreUpdate, Error>.makeStream()
         let task = Task { [self] in
             await watchLoop(prefixes: prefixes, after: revision, continuation: continuation)

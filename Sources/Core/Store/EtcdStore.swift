@@ -8,10 +8,10 @@ import GoText
 ///
 /// Calls go to the endpoints in order; one that cannot be reached moves the next one to the front. Keys and values
 /// stay etcd's bytes until `EtcdBytes` turns them into the store protocol's types.
-public final class EtcdStore: WritableKeyValueStore {
+package final class EtcdStore: WritableKeyValueStore {
     /// Client URLs such as `http://127.0.0.1:2379` (`https://` for TLS).
-    public let endpoints: [String]
-    public let displayName: String
+    package let endpoints: [String]
+    package let displayName: String
     let user: String?
     let password: String?
     let tls: EtcdTLSConfiguration?
@@ -29,7 +29,7 @@ public final class EtcdStore: WritableKeyValueStore {
     ///     `https://` endpoint is checked against the system's trust roots and no client certificate is sent.
     ///   - pageSize: keys per range request; big prefixes are read in pages at one revision.
     ///   - callTimeout: how long one call may take before the member counts as unreachable.
-    public init(
+    package init(
         endpoints: [String], user: String? = nil, password: String? = nil, tls: EtcdTLSConfiguration? = nil,
         pageSize: Int = 5000, callTimeout: Duration = EtcdStore.defaultCallTimeout
     ) {
@@ -58,7 +58,7 @@ public final class EtcdStore: WritableKeyValueStore {
 
     // MARK: Reading
 
-    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+    package func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         try await snapshot(of: EtcdBytes.prefixes(prefixes))
     }
 
@@ -95,7 +95,7 @@ public final class EtcdStore: WritableKeyValueStore {
         return all
     }
 
-    public func list(prefix: String) async throws -> [KeyValue] {
+    package func list(prefix: String) async throws -> [KeyValue] {
         var revision: Int64? = nil
         let kvs = try await range(prefix: EtcdBytes.bytes(prefix), revision: &revision)
         var ttls: [Int64: Int] = [:]
@@ -113,7 +113,7 @@ public final class EtcdStore: WritableKeyValueStore {
 
     // MARK: Writing
 
-    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
+    package func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         var request = EtcdPB_PutRequest()
         request.key = Data(key.bytes)
         request.value = Data(value.bytes)
@@ -123,7 +123,7 @@ public final class EtcdStore: WritableKeyValueStore {
         }
     }
 
-    public func delete(_ key: GoString) async throws {
+    package func delete(_ key: GoString) async throws {
         var request = EtcdPB_DeleteRangeRequest()
         request.key = Data(key.bytes)
         _ = try await call("delete") { member, metadata, options in

@@ -6,28 +6,28 @@ import NIOSSL
 ///
 /// Without a CA file the system's trust roots are used; without a certificate and key the client presents none
 /// (enough for an etcd that does not ask for `--client-cert-auth`).
-public struct EtcdTLSFiles: Sendable, Hashable {
+package struct EtcdTLSFiles: Sendable, Hashable {
     /// The client certificate (chain), PEM.
-    public var certificate: String?
+    package var certificate: String?
     /// The client certificate's private key, PEM.
-    public var key: String?
+    package var key: String?
     /// The CA certificates that sign etcd's server certificate, PEM.
-    public var ca: String?
+    package var ca: String?
 
-    public init(certificate: String? = nil, key: String? = nil, ca: String? = nil) {
+    package init(certificate: String? = nil, key: String? = nil, ca: String? = nil) {
         self.certificate = certificate
         self.key = key
         self.ca = ca
     }
 
     /// True when no file is named.
-    public var isEmpty: Bool { certificate == nil && key == nil && ca == nil }
+    package var isEmpty: Bool { certificate == nil && key == nil && ca == nil }
 
     /// Reads every named file, checks that it holds what it should, and keeps its PEM bytes for the connection.
     ///
     /// Files are read here, once, so that a missing or broken file is reported before anything talks to etcd.
     /// - Throws: `EtcdTLSError` naming the file and what is wrong with it.
-    public func configuration() throws -> EtcdTLSConfiguration {
+    package func configuration() throws -> EtcdTLSConfiguration {
         var configuration = EtcdTLSConfiguration()
         switch (certificate, key) {
         case (nil, nil):
@@ -80,15 +80,15 @@ public struct EtcdTLSFiles: Sendable, Hashable {
 }
 
 /// The checked PEM material of a TLS connection to etcd, as `EtcdTLSFiles.configuration()` read it.
-public struct EtcdTLSConfiguration: Sendable, Hashable {
+package struct EtcdTLSConfiguration: Sendable, Hashable {
     /// The client certificate chain (PEM), sent when etcd asks for one; `nil` sends none.
-    public var certificateChain: [UInt8]?
+    package var certificateChain: [UInt8]?
     /// The private key of the client certificate (PEM).
-    public var privateKey: [UInt8]?
+    package var privateKey: [UInt8]?
     /// The CA certificates (PEM) that etcd's certificate must chain to; `nil` uses the system's trust roots.
-    public var trustRoots: [UInt8]?
+    package var trustRoots: [UInt8]?
 
-    public init(certificateChain: [UInt8]? = nil, privateKey: [UInt8]? = nil, trustRoots: [UInt8]? = nil) {
+    package init(certificateChain: [UInt8]? = nil, privateKey: [UInt8]? = nil, trustRoots: [UInt8]? = nil) {
         self.certificateChain = certificateChain
         self.privateKey = privateKey
         self.trustRoots = trustRoots
@@ -96,14 +96,14 @@ public struct EtcdTLSConfiguration: Sendable, Hashable {
 }
 
 /// A TLS file that cannot be used: the file and the reason.
-public struct EtcdTLSError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var reason: String
+package struct EtcdTLSError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var file: String
+    package var reason: String
 
-    public init(file: String, reason: String) {
+    package init(file: String, reason: String) {
         self.file = file
         self.reason = reason
     }
 
-    public var description: String { "\(file): \(reason)" }
+    package var description: String { "\(file): \(reason)" }
 }

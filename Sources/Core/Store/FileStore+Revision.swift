@@ -58,7 +58,7 @@ enum FileStoreRevision {
 }
 
 extension FileStore: RevisionedStore {
-    public func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
+    package func removeReportingRevision(_ key: GoString, ifValue expected: GoString?) async throws -> Int64? {
         let file = try writableFile()
         var removed = false
         // Read, compared and written under the file's lock, so nothing can take the key over in between.
@@ -71,7 +71,7 @@ extension FileStore: RevisionedStore {
         return removed ? revision : nil
     }
 
-    public func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
+    package func modifiedRevisions(prefix: String) async throws -> [String: Int64] {
         let file = try writableFile()
         return (LeaseTable.read(for: file).modified ?? [:]).filter { $0.key.hasPrefix(prefix) }
     }

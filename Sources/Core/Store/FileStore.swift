@@ -22,10 +22,10 @@ import GoText
 /// watching engine wakes at the next expiry and removes the keys from the file (so plain confd sees them go too),
 /// and every writer collects expired leases first. Expiry is measured with the wall clock of the machine, to the
 /// second.
-public actor FileStore: WritableKeyValueStore {
-    public nonisolated let displayName: String
-    public nonisolated let paths: [String]
-    public nonisolated let filter: String
+package actor FileStore: WritableKeyValueStore {
+    package nonisolated let displayName: String
+    package nonisolated let paths: [String]
+    package nonisolated let filter: String
     /// The wall clock leases are measured with (tests pass a fixed one).
     nonisolated let clock: @Sendable () -> Date
 
@@ -37,7 +37,7 @@ public actor FileStore: WritableKeyValueStore {
     /// - Parameters:
     ///   - paths: files or directories (confd's repeatable `-file`).
     ///   - filter: file-name pattern for directories (confd's `-filter`).
-    public init(paths: [String], filter: String = "*", clock: @escaping @Sendable () -> Date = { Date() }) {
+    package init(paths: [String], filter: String = "*", clock: @escaping @Sendable () -> Date = { Date() }) {
         self.paths = paths
         self.filter = filter
         self.clock = clock
@@ -46,7 +46,7 @@ public actor FileStore: WritableKeyValueStore {
 
     // MARK: Reading
 
-    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+    package func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         let (all, stamp) = try Self.readStamped(paths: paths, filter: filter, now: clock())
         if let stamp { return StoreSnapshot(pairs: Self.filter(all, prefixes), revision: stamp) }
         if all != lastPairs {
@@ -123,7 +123,7 @@ public actor FileStore: WritableKeyValueStore {
 
     // MARK: Watching
 
-    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
+    package nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
         StoreUpdate, Error
     > {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
@@ -146,7 +146,7 @@ public actor FileStore: WritableKeyValueStore {
         return paths[0]
     }
 
-    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
+    package func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         let file = try writableFile()
         for bytes in [key, value] where bytes.utf8Text == nil {
             throw FileStoreError("\(file): cannot hold \(bytes): a YAML file holds UTF-8 text only")
@@ -163,7 +163,7 @@ public actor FileStore: WritableKeyValueStore {
         }
     }
 
-    public func delete(_ key: GoString) async throws {
+    package func delete(_ key: GoString) async throws {
         let file = try writableFile()
         let now = clock()
         try StoreFileTransaction.run(file, now: now) { pairs, leases in
@@ -172,7 +172,7 @@ public actor FileStore: WritableKeyValueStore {
         }
     }
 
-    public func list(prefix: String) async throws -> [KeyValue] {
+    package func list(prefix: String) async throws -> [KeyValue] {
         let file = try writableFile()
         let now = clock()
         let pairs = try Self.readAll(paths: [file], filter: "*", now: now)
@@ -185,7 +185,7 @@ public actor FileStore: WritableKeyValueStore {
         }
     }
 
-    public func grantLease(ttl: Int) async throws -> LeaseID {
+    package func grantLease(ttl: Int) async throws -> LeaseID {
         let file = try writableFile()
         let now = clock()
         var granted: Int64 = 0
@@ -195,7 +195,7 @@ public actor FileStore: WritableKeyValueStore {
         return LeaseID(granted)
     }
 
-    public func keepAlive(_ lease: LeaseID) async throws -> Int {
+    package func keepAlive(_ lease: LeaseID) async throws -> Int {
         let file = try writableFile()
         let now = clock()
         var ttl = 0
@@ -206,7 +206,7 @@ public actor FileStore: WritableKeyValueStore {
         return ttl
     }
 
-    public func revoke(_ lease: LeaseID) async throws {
+    package func revoke(_ lease: LeaseID) async throws {
         let file = try writableFile()
         let now = clock()
         try StoreFileTransaction.run(file, now: now) { pairs, leases in
@@ -221,7 +221,7 @@ public actor FileStore: WritableKeyValueStore {
 }
 
 /// A file-store problem, in words.
-public struct FileStoreError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct FileStoreError: Error, Sendable, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

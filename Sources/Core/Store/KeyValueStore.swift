@@ -2,15 +2,15 @@ import Foundation
 import GoText
 
 /// One key and its value, as a store holds it.
-public struct KeyValue: Sendable, Hashable {
-    public var key: GoString
-    public var value: GoString
+package struct KeyValue: Sendable, Hashable {
+    package var key: GoString
+    package var value: GoString
     /// The lease the key is attached to, when the store supports leases.
-    public var lease: LeaseID?
+    package var lease: LeaseID?
     /// Seconds left on that lease when it was read; `nil` when the key has no lease.
-    public var ttlRemaining: Int?
+    package var ttlRemaining: Int?
 
-    public init(key: GoString, value: GoString, lease: LeaseID? = nil, ttlRemaining: Int? = nil) {
+    package init(key: GoString, value: GoString, lease: LeaseID? = nil, ttlRemaining: Int? = nil) {
         self.key = key
         self.value = value
         self.lease = lease
@@ -19,33 +19,33 @@ public struct KeyValue: Sendable, Hashable {
 }
 
 /// A lease identifier. etcd hands out 64-bit ids; the file store makes its own.
-public struct LeaseID: Sendable, Hashable, CustomStringConvertible {
-    public var rawValue: Int64
-    public init(_ rawValue: Int64) { self.rawValue = rawValue }
-    public var description: String { String(rawValue) }
+package struct LeaseID: Sendable, Hashable, CustomStringConvertible {
+    package var rawValue: Int64
+    package init(_ rawValue: Int64) { self.rawValue = rawValue }
+    package var description: String { String(rawValue) }
 }
 
 /// Every key under the requested prefixes at one revision.
-public struct StoreSnapshot: Sendable, Equatable {
+package struct StoreSnapshot: Sendable, Equatable {
     /// Key to value, as bytes. Keys are full store keys (`/test/apache-8001`); keys that differ only in Unicode
     /// normalization are distinct, as they are to the store.
-    public var pairs: [GoString: GoString]
+    package var pairs: [GoString: GoString]
     /// The store revision this snapshot was read at. Stores without revisions count their own.
-    public var revision: Int64
+    package var revision: Int64
 
-    public init(pairs: [GoString: GoString], revision: Int64) {
+    package init(pairs: [GoString: GoString], revision: Int64) {
         self.pairs = pairs
         self.revision = revision
     }
 }
 
 /// One change to one key.
-public enum StoreEvent: Sendable, Hashable {
+package enum StoreEvent: Sendable, Hashable {
     case put(key: GoString, value: GoString)
     case delete(key: GoString)
 
     /// The key this event is about.
-    public var key: GoString {
+    package var key: GoString {
         switch self {
         case .put(let key, _), .delete(let key): return key
         }
@@ -53,13 +53,13 @@ public enum StoreEvent: Sendable, Hashable {
 }
 
 /// Whether the engine can currently read the store.
-public enum StoreConnectionState: Sendable, Hashable, CustomStringConvertible {
+package enum StoreConnectionState: Sendable, Hashable, CustomStringConvertible {
     case connecting
     case connected
     /// The store cannot be reached; the reason is a sentence for operators.
     case unreachable(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connecting: return "connecting"
         case .connected: return "connected"
@@ -69,7 +69,7 @@ public enum StoreConnectionState: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What a store's change stream delivers.
-public enum StoreUpdate: Sendable {
+package enum StoreUpdate: Sendable {
     /// Events in revision order, ending at `revision` (inclusive).
     case events([StoreEvent], revision: Int64)
     /// Increments could not be delivered (a compacted revision, a rewritten file): the whole state.
@@ -82,7 +82,7 @@ public enum StoreUpdate: Sendable {
 ///
 /// Keys under a prefix are matched as plain strings, as confd does (`/app/web` also pulls in
 /// `/app/webhook`).
-public protocol KeyValueStore: Sendable {
+package protocol KeyValueStore: Sendable {
     /// A short description for logs and the console, e.g. `file:/srv/store.yaml` or `etcd://127.0.0.1:2379`.
     /// Never contains a password.
     var displayName: String { get }
@@ -98,7 +98,7 @@ public protocol KeyValueStore: Sendable {
 }
 
 /// A store that can also be written: the file store and etcd.
-public protocol WritableKeyValueStore: KeyValueStore {
+package protocol WritableKeyValueStore: KeyValueStore {
     /// Sets `key` to `value`, attached to `lease` when given.
     func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws
     /// Removes `key`. Removing a missing key is not an error.

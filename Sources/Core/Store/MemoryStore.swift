@@ -5,7 +5,7 @@ import GoText
 ///
 /// For tests and for embedding the engine where another program owns the data. Lease expiry is checked when the
 /// store is used and by `expireLeases(now:)`.
-public actor MemoryStore: WritableKeyValueStore {
+package actor MemoryStore: WritableKeyValueStore {
     private var pairs: [GoString: (value: GoString, lease: LeaseID?)] = [:]
     private var revision: Int64 = 1
     private var log: [(revision: Int64, event: StoreEvent)] = []
@@ -16,11 +16,11 @@ public actor MemoryStore: WritableKeyValueStore {
     private var leases: [LeaseID: (ttl: Int, expiry: Date)] = [:]
     private var nextLease: Int64 = 1000
 
-    public nonisolated let displayName: String
+    package nonisolated let displayName: String
     /// The time leases are measured by: the wall clock, or a test's virtual one.
     private let now: @Sendable () -> Date
 
-    public init(
+    package init(
         _ initial: [GoString: GoString] = [:], name: String = "memory", now: @escaping @Sendable () -> Date = { Date() }
     ) {
         displayName = name
@@ -28,14 +28,14 @@ public actor MemoryStore: WritableKeyValueStore {
         for (key, value) in initial { pairs[key] = (value, nil) }
     }
 
-    public func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
+    package func snapshot(prefixes: [String]) async throws -> StoreSnapshot {
         expireLeases(now: now())
         var result: [GoString: GoString] = [:]
         for (key, entry) in pairs where Self.matches(key, prefixes) { result[key] = entry.value }
         return StoreSnapshot(pairs: result, revision: revision)
     }
 
-    public nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
+    package nonisolated func updates(prefixes: [String], after revision: Int64) -> AsyncThrowingStream<
         StoreUpdate, Error
     > {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: StoreUpdate.self)
@@ -57,23 +57,23 @@ public actor MemoryStore: WritableKeyValueStore {
     private func removeWatcher(_ id: Int) { watchers[id] = nil }
 
     /// Sends `state` to every watcher, as a store does when its connection changes.
-    public func announce(_ state: StoreConnectionState) {
+    package func announce(_ state: StoreConnectionState) {
         for watcher in watchers.values { watcher.continuation.yield(.connection(state)) }
     }
 
-    public func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
+    package func put(_ key: GoString, _ value: GoString, lease: LeaseID?) async throws {
         if let lease, leases[lease] == nil { throw LeaseExpiredError(lease: lease) }
         pairs[key] = (value, lease)
         commit([.put(key: key, value: value)])
     }
 
-    public func delete(_ key: GoString) async throws {
+    package func delete(_ key: GoString) async throws {
         guard pairs.removeValue(forKey: key) != nil else { return }
         commit([.delete(key: key)])
     }
 
     /// Applies several events as one revision, like an etcd transaction.
-    public func apply(_ events: [StoreEvent]) {
+    package func apply(_ events: [StoreEvent]) {
         for event in events {
             switch event {
             case .put(let key, let value): pairs[key] = (value, nil)
@@ -83,7 +83,7 @@ public actor MemoryStore: WritableKeyValueStore {
         commit(events)
     }
 
-    public func list(prefix: String) async throws -> [KeyValue] {
+    package func list(prefix: String) async throws -> [KeyValue] {
         expireLeases(now: now())
         let now = now()
         return pairs.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { key, entry in
@@ -92,27 +92,27 @@ public actor MemoryStore: WritableKeyValueStore {
         }
     }
 
-    public func grantLease(ttl: Int) async throws -> LeaseID {
+    package func grantLease(ttl: Int) async throws -> LeaseID {
         nextLease += 1
         let lease = LeaseID(nextLease)
         leases[lease] = (ttl, now().addingTimeInterval(TimeInterval(ttl)))
         return lease
     }
 
-    public func keepAlive(_ lease: LeaseID) async throws -> Int {
+    package func keepAlive(_ lease: LeaseID) async throws -> Int {
         expireLeases(now: now())
         guard let entry = leases[lease] else { throw LeaseExpiredError(lease: lease) }
         leases[lease] = (entry.ttl, now().addingTimeInterval(TimeInterval(entry.ttl)))
         return entry.ttl
     }
 
-    public func revoke(_ lease: LeaseID) async throws {
+    package func revoke(_ lease: LeaseID) async throws {
         leases[lease] = nil
         dropKeys(of: [lease])
     }
 
     /// Ends every lease whose time is up at `now`, deleting its keys.
-    public func expireLeases(now: Date) {
+    package func expireLeases(now: Date) {
         let expired = leases.filter { $0.value.expiry <= now }.map(\.key)
         guard !expired.isEmpty else { return }
         for lease in expired { leases[lease] = nil }
@@ -141,8 +141,8 @@ public actor MemoryStore: WritableKeyValueStore {
 }
 
 /// A lease that has expired or was never granted.
-public struct LeaseExpiredError: Error, Sendable, CustomStringConvertible {
-    public var lease: LeaseID
-    public init(lease: LeaseID) { self.lease = lease }
-    public var description: String { "lease \(lease) has expired or does not exist" }
+package struct LeaseExpiredError: Error, Sendable, CustomStringConvertible {
+    package var lease: LeaseID
+    package init(lease: LeaseID) { self.lease = lease }
+    package var description: String { "lease \(lease) has expired or does not exist" }
 }

@@ -2,7 +2,7 @@ import GoText
 
 /// A writable store whose revisions mean the same to every process (etcd's, and the file store's stamped ones), so a
 /// removal's revision can be compared with the revision an engine says it applied (`AppliedBarrier`).
-public protocol RevisionedStore: WritableKeyValueStore {
+package protocol RevisionedStore: WritableKeyValueStore {
     /// Removes `key`; with `expected`, only while it holds that value, in one step (another process may have
     /// taken the key over since it was read).
     /// - Returns: the store revision from which on the key is absent; `nil` when it was not removed: not there (so

@@ -4,11 +4,11 @@ import GoText
 /// validated once, by the one rule: an absolute store path (`/test/apache-8001`), more than `/`, with no spaces
 /// and no control characters. Keys read from a store are taken as they are (`GoString`); this rule is for keys we
 /// are about to create, where a typo would otherwise become a backend nobody renders.
-public struct StoreKey: Sendable, Hashable, CustomStringConvertible {
-    public let text: String
+package struct StoreKey: Sendable, Hashable, CustomStringConvertible {
+    package let text: String
 
     /// - Throws: `KeyError` (code `invalid-key`) naming the key.
-    public init(validating text: String) throws {
+    package init(validating text: String) throws {
         let printable = !text.unicodeScalars.contains {
             $0.properties.isWhitespace || $0.properties.generalCategory == .control
         }
@@ -17,6 +17,6 @@ public struct StoreKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key's bytes, as stores hold them.
-    public var bytes: GoString { GoString(text) }
-    public var description: String { text }
+    package var bytes: GoString { GoString(text) }
+    package var description: String { text }
 }

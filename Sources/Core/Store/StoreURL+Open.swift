@@ -1,12 +1,12 @@
 extension StoreURL {
     /// Opens the store this URL names, for reading.
-    public func openStore() throws -> any KeyValueStore {
+    package func openStore() throws -> any KeyValueStore {
         if case .env = self { return EnvStore() }
         return try openWritable()
     }
 
     /// Opens the store this URL names, for writing (registering backends). `env:` cannot be written.
-    public func openWritable() throws -> any WritableKeyValueStore {
+    package func openWritable() throws -> any WritableKeyValueStore {
         switch self {
         case .file(let path):
             return FileStore(paths: [path])

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a store lives, parsed from `etcd://h1:2379,h2:2379`, `etcds://…`, `file:PATH` or `env:`.
-public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
+package enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     /// etcd members as `host:port`, with TLS for `etcds://`, and optional `user:password@`; `tlsFiles` are the
     /// `?cert=PATH&key=PATH&ca=PATH` options of an `etcds://` URL.
     case etcd(endpoints: [String], tls: Bool, user: String?, password: String?, tlsFiles: EtcdTLSFiles = .init())
@@ -9,7 +9,7 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     case env
 
     /// Parses a store URL; the error names the part that is wrong.
-    public static func parse(_ text: String) throws -> StoreURL {
+    package static func parse(_ text: String) throws -> StoreURL {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("file:") {
             var path = String(trimmed.dropFirst("file:".count))
@@ -90,7 +90,7 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The URL with any password replaced by `***`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .etcd(let endpoints, let tls, let user, let password, let files):
             let credentials = user.map { $0 + (password == nil ? "" : ":***") + "@" } ?? ""
@@ -106,16 +106,16 @@ public enum StoreURL: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A store URL that cannot be used, with the reason (the password is never repeated).
-public struct StoreURLError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var url: String
-    public var reason: String
+package struct StoreURLError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var url: String
+    package var reason: String
 
-    public init(url: String, reason: String) {
+    package init(url: String, reason: String) {
         self.url = StoreURLError.redacted(url)
         self.reason = reason
     }
 
-    public var description: String { "store URL \"\(url)\": \(reason)" }
+    package var description: String { "store URL \"\(url)\": \(reason)" }
 
     static func redacted(_ url: String) -> String {
         guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@"), scheme.upperBound < at else {

@@ -2,79 +2,79 @@
 /// message beside it is for people, names the file, line, key or value, and may be reworded.
 ///
 /// A struct of constants rather than an enum, so that a code can be added without breaking a caller's `switch`.
-public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
+package struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
 
     // What a person gave us.
     /// A store key that is not `/`-rooted, or holds what a key may not.
-    public static let invalidKey = ErrorCode(rawValue: "invalid-key")
+    package static let invalidKey = ErrorCode(rawValue: "invalid-key")
     /// A backend address that is not `HOST:PORT`.
-    public static let invalidAddress = ErrorCode(rawValue: "invalid-address")
+    package static let invalidAddress = ErrorCode(rawValue: "invalid-address")
     /// A command-line flag or option value.
-    public static let invalidFlag = ErrorCode(rawValue: "invalid-flag")
+    package static let invalidFlag = ErrorCode(rawValue: "invalid-flag")
     /// A duration that is not Go's `300ms`, `1.5h`, `2h45m` form.
-    public static let invalidDuration = ErrorCode(rawValue: "invalid-duration")
+    package static let invalidDuration = ErrorCode(rawValue: "invalid-duration")
     /// A store URL.
-    public static let invalidStoreURL = ErrorCode(rawValue: "invalid-store-url")
+    package static let invalidStoreURL = ErrorCode(rawValue: "invalid-store-url")
     /// A template resource (`conf.d/*.toml`) or confd's config file.
-    public static let invalidResource = ErrorCode(rawValue: "invalid-resource")
+    package static let invalidResource = ErrorCode(rawValue: "invalid-resource")
     /// A template that does not parse or does not render.
-    public static let invalidTemplate = ErrorCode(rawValue: "invalid-template")
+    package static let invalidTemplate = ErrorCode(rawValue: "invalid-template")
     /// A YAML store file.
-    public static let invalidStoreFile = ErrorCode(rawValue: "invalid-store-file")
+    package static let invalidStoreFile = ErrorCode(rawValue: "invalid-store-file")
     /// A TLS certificate, key or CA file.
-    public static let invalidTLSFile = ErrorCode(rawValue: "invalid-tls-file")
+    package static let invalidTLSFile = ErrorCode(rawValue: "invalid-tls-file")
 
     // The store.
     /// No member answered, or not in time.
-    public static let storeUnreachable = ErrorCode(rawValue: "store-unreachable")
+    package static let storeUnreachable = ErrorCode(rawValue: "store-unreachable")
     /// The store cannot be written (`env:`), or refused a write.
-    public static let storeReadOnly = ErrorCode(rawValue: "store-read-only")
+    package static let storeReadOnly = ErrorCode(rawValue: "store-read-only")
     /// The store refused the user, the password or the permission.
-    public static let storeAccessDenied = ErrorCode(rawValue: "store-access-denied")
+    package static let storeAccessDenied = ErrorCode(rawValue: "store-access-denied")
     /// The revision asked for was compacted away.
-    public static let storeCompacted = ErrorCode(rawValue: "store-compacted")
+    package static let storeCompacted = ErrorCode(rawValue: "store-compacted")
     /// The store answered with another error.
-    public static let storeRefused = ErrorCode(rawValue: "store-refused")
+    package static let storeRefused = ErrorCode(rawValue: "store-refused")
     /// A lease expired, was revoked, or never existed.
-    public static let leaseExpired = ErrorCode(rawValue: "lease-expired")
+    package static let leaseExpired = ErrorCode(rawValue: "lease-expired")
 
     // Applying a config.
     /// `check_cmd` refused the staged config.
-    public static let checkFailed = ErrorCode(rawValue: "check-failed")
+    package static let checkFailed = ErrorCode(rawValue: "check-failed")
     /// `reload_cmd` failed; the previous file was restored and reloaded.
-    public static let reloadFailed = ErrorCode(rawValue: "reload-failed")
+    package static let reloadFailed = ErrorCode(rawValue: "reload-failed")
     /// The rollback after a failed reload failed too.
-    public static let rollbackFailed = ErrorCode(rawValue: "rollback-failed")
+    package static let rollbackFailed = ErrorCode(rawValue: "rollback-failed")
     /// A command could not start, or was killed at its timeout.
-    public static let commandFailed = ErrorCode(rawValue: "command-failed")
+    package static let commandFailed = ErrorCode(rawValue: "command-failed")
     /// A file could not be read, staged, synced or renamed.
-    public static let fileFailed = ErrorCode(rawValue: "file-failed")
+    package static let fileFailed = ErrorCode(rawValue: "file-failed")
 
     // Processes this one runs or serves.
     /// nginx did not start, stop or reload.
-    public static let nginxFailed = ErrorCode(rawValue: "nginx-failed")
+    package static let nginxFailed = ErrorCode(rawValue: "nginx-failed")
     /// A listening socket could not be opened.
-    public static let listenFailed = ErrorCode(rawValue: "listen-failed")
+    package static let listenFailed = ErrorCode(rawValue: "listen-failed")
     /// The probe could not run (its URL, most often).
-    public static let probeFailed = ErrorCode(rawValue: "probe-failed")
+    package static let probeFailed = ErrorCode(rawValue: "probe-failed")
     /// The demo could not come up.
-    public static let demoFailed = ErrorCode(rawValue: "demo-failed")
+    package static let demoFailed = ErrorCode(rawValue: "demo-failed")
     /// The terminal could not be used by the console.
-    public static let consoleFailed = ErrorCode(rawValue: "console-failed")
+    package static let consoleFailed = ErrorCode(rawValue: "console-failed")
     /// systemd's notify socket could not be written.
-    public static let notifyFailed = ErrorCode(rawValue: "notify-failed")
+    package static let notifyFailed = ErrorCode(rawValue: "notify-failed")
 }
 
-/// An error Switchboard reports: a stable `code` to branch on and a `description` for people. Every public error
+/// An error Switchboard reports: a stable `code` to branch on and a `description` for people. Every package error
 /// type of Switchboard's modules conforms (`ErrorCode+Errors.swift` says which code each carries).
-public protocol SwitchboardError: Error, CustomStringConvertible {
+package protocol SwitchboardError: Error, CustomStringConvertible {
     var code: ErrorCode { get }
 }
 
 extension Error {
     /// The Switchboard code of this error; `nil` for an error from elsewhere (the system, a library).
-    public var switchboardCode: ErrorCode? { (self as? any SwitchboardError)?.code }
+    package var switchboardCode: ErrorCode? { (self as? any SwitchboardError)?.code }
 }

@@ -1,8 +1,8 @@
 /// Durations written as Go writes them (`300ms`, `1.5s`, `2m`, `1h30m`), as confd and consul-template users
 /// expect, plus a bare number meaning seconds.
-public enum GoDuration {
+package enum GoDuration {
     /// - Throws: `DurationParseError` naming the text.
-    public static func parse(_ text: String) throws -> Duration {
+    package static func parse(_ text: String) throws -> Duration {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw DurationParseError(text: text, reason: "empty duration") }
         if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite {
@@ -36,7 +36,7 @@ public enum GoDuration {
     }
 
     /// `1.5s`, `50ms`, `0s`.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let nanos = Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
         if nanos == 0 { return "0s" }
         if nanos >= 1e9 { return trim(nanos / 1e9) + "s" }
@@ -51,10 +51,10 @@ public enum GoDuration {
 }
 
 /// A duration that could not be read.
-public struct DurationParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var text: String
-    public var reason: String
-    public var description: String { "invalid duration \"\(text)\": \(reason)" }
+package struct DurationParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var text: String
+    package var reason: String
+    package var description: String { "invalid duration \"\(text)\": \(reason)" }
 }
 
 extension String {
@@ -70,7 +70,7 @@ extension String {
 
 extension Duration {
     /// The duration in seconds as a `Double`, for records and logs.
-    public var seconds: Double {
+    package var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -4,9 +4,9 @@ import UnixSignals
 /// leave's second signal (the group's listener stops at the first, which began the leave). Through
 /// swift-service-lifecycle's `UnixSignalsSequence`, the mechanism of the groups themselves, so there is one signal
 /// path, not dispatch sources set up in several ways.
-public enum ShutdownSignals {
+package enum ShutdownSignals {
     /// Calls `action` for each of `signals` until the task is cancelled.
-    public static func forEach(of signals: [UnixSignal], _ action: @Sendable () -> Void) async {
+    package static func forEach(of signals: [UnixSignal], _ action: @Sendable () -> Void) async {
         for await _ in await UnixSignalsSequence(trapping: signals) { action() }
     }
 }

@@ -2,10 +2,10 @@ import Core
 import Foundation
 
 /// The operator console: a face over an engine. It reads snapshots and sends effects; nothing else.
-public enum Console {
+package enum Console {
     /// Takes over the terminal until the user presses `q` (or SIGINT/SIGTERM/SIGHUP arrives), then restores it.
     /// - Throws: `ConsoleError` when stdin or stdout is not a terminal.
-    public static func run(engine: any EngineControl, options: ConsoleOptions) async throws {
+    package static func run(engine: any EngineControl, options: ConsoleOptions) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ConsoleError(message: "switchboard console needs a terminal on stdin and stdout")
         }

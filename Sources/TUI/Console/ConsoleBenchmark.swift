@@ -2,18 +2,18 @@ import Core
 import Foundation
 
 /// Times the layout of whole frames over many backends (`switchboard console --benchmark`).
-public enum ConsoleBenchmark {
+package enum ConsoleBenchmark {
     /// What one benchmark run measured.
-    public struct Result: Sendable, CustomStringConvertible {
-        public var backends: Int
-        public var frames: Int
+    package struct Result: Sendable, CustomStringConvertible {
+        package var backends: Int
+        package var frames: Int
         /// Mean and worst time to lay out one frame, in milliseconds.
-        public var meanMilliseconds: Double
-        public var worstMilliseconds: Double
+        package var meanMilliseconds: Double
+        package var worstMilliseconds: Double
         /// Time to absorb the snapshot (health, sort, filter caches), in milliseconds.
-        public var receiveMilliseconds: Double
+        package var receiveMilliseconds: Double
 
-        public var description: String {
+        package var description: String {
             String(
                 format: "layout of one 120x40 frame with %d backends: mean %.3f ms, worst %.3f ms over %d frames "
                     + "(absorbing the snapshot: %.3f ms)", backends, meanMilliseconds, worstMilliseconds, frames,
@@ -22,7 +22,7 @@ public enum ConsoleBenchmark {
     }
 
     /// Lays out `frames` frames of a state holding `backends` backends, moving the selection between frames.
-    public static func run(backends count: Int = 10_000, frames: Int = 200) -> Result {
+    package static func run(backends count: Int = 10_000, frames: Int = 200) -> Result {
         let backends = (0..<count).map {
             BackendEntry(
                 key: "/test/backend-\($0)", address: "10.\($0 / 65536).\($0 / 256 % 256).\($0 % 256):8080",

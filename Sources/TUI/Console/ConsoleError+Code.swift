@@ -1,4 +1,4 @@
 import Core
 
-extension ConsoleError: SwitchboardError { public var code: ErrorCode { .consoleFailed } }
-extension AddFormError: SwitchboardError { public var code: ErrorCode { .invalidAddress } }
+extension ConsoleError: SwitchboardError { package var code: ErrorCode { .consoleFailed } }
+extension AddFormError: SwitchboardError { package var code: ErrorCode { .invalidAddress } }

@@ -1,5 +1,5 @@
 /// Why the console could not start or had to stop.
-public struct ConsoleError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct ConsoleError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

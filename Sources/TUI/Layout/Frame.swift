@@ -1,22 +1,22 @@
 /// One cell of a frame.
-public struct Cell: Sendable, Hashable {
-    public var character: Character
-    public var role: Role
+package struct Cell: Sendable, Hashable {
+    package var character: Character
+    package var role: Role
 
-    public init(_ character: Character, _ role: Role = .normal) {
+    package init(_ character: Character, _ role: Role = .normal) {
         self.character = character
         self.role = role
     }
 }
 
 /// A rectangle in cells.
-public struct Rect: Sendable, Hashable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
+package struct Rect: Sendable, Hashable {
+    package var x: Int
+    package var y: Int
+    package var width: Int
+    package var height: Int
 
-    public init(x: Int, y: Int, width: Int, height: Int) {
+    package init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = width
@@ -24,16 +24,16 @@ public struct Rect: Sendable, Hashable {
     }
 
     /// The rectangle inside a one-cell border.
-    public var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
+    package var inner: Rect { Rect(x: x + 1, y: y + 1, width: max(0, width - 2), height: max(0, height - 2)) }
 }
 
 /// A whole screen as styled cells: what `Layout` produces and `Terminal` draws.
-public struct Frame: Sendable, Hashable {
-    public let width: Int
-    public let height: Int
-    public private(set) var rows: [[Cell]]
+package struct Frame: Sendable, Hashable {
+    package let width: Int
+    package let height: Int
+    package private(set) var rows: [[Cell]]
 
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         rows = Array(repeating: Array(repeating: Cell(" "), count: self.width), count: self.height)
@@ -41,7 +41,7 @@ public struct Frame: Sendable, Hashable {
 
     /// Writes `text` at (x, y), clipped to `maxWidth` (and the frame); returns the number of cells written.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, role: Role = .normal, maxWidth: Int = Int.max) -> Int {
+    package mutating func put(_ text: String, x: Int, y: Int, role: Role = .normal, maxWidth: Int = Int.max) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth, width - x)
         var column = x
@@ -55,7 +55,7 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// Fills a rectangle with `character`.
-    public mutating func fill(_ rect: Rect, _ character: Character = " ", role: Role = .normal) {
+    package mutating func fill(_ rect: Rect, _ character: Character = " ", role: Role = .normal) {
         for row in max(0, rect.y)..<min(height, rect.y + rect.height) {
             for column in max(0, rect.x)..<min(width, rect.x + rect.width) {
                 rows[row][column] = Cell(character, role)
@@ -64,13 +64,13 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// Changes the role of a row segment without touching its characters.
-    public mutating func restyle(y: Int, x: Int, width count: Int, role: Role) {
+    package mutating func restyle(y: Int, x: Int, width count: Int, role: Role) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) { rows[y][column].role = role }
     }
 
     /// The frame as plain text, one line per row, trailing spaces kept: what snapshot tests compare.
-    public var text: String {
+    package var text: String {
         rows.map { String($0.map(\.character)) }.joined(separator: "\n")
     }
 }

@@ -54,7 +54,7 @@ extension Layout {
 
 extension Theme {
     /// Eight heights, lowest first, for the probe chart.
-    public var sparks: [Character] {
+    package var sparks: [Character] {
         ascii ? [".", ",", ":", "-", "=", "+", "*", "#"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     }
 }

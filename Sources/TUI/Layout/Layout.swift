@@ -2,9 +2,9 @@ import Core
 import Foundation
 
 /// Draws a console state into a frame. Pure: state and size in, frame out; only visible rows are formatted.
-public enum Layout {
+package enum Layout {
     /// The whole screen for `state` at `size`.
-    public static func frame(
+    package static func frame(
         state: ConsoleState, size: TerminalSize, theme: Theme, timeZone: TimeZone = .current
     ) -> Frame {
         var frame = Frame(width: size.width, height: size.height)

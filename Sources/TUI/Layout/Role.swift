@@ -1,5 +1,5 @@
 /// What a cell means; the theme turns it into colour and attributes.
-public enum Role: Sendable, Hashable {
+package enum Role: Sendable, Hashable {
     case normal, dim, border, title, focusedTitle, header, selected
     case ok, bad, warn
     case added, changed, removed

@@ -1,13 +1,13 @@
 /// How a role looks on the terminal, independent of ncurses: colour pair number and attributes.
-public struct TextAttributes: Sendable, Hashable {
+package struct TextAttributes: Sendable, Hashable {
     /// 0 is the terminal's default colours; see `Theme.colorPairs`.
-    public var colorPair: Int
-    public var bold = false
-    public var reverse = false
-    public var dim = false
-    public var underline = false
+    package var colorPair: Int
+    package var bold = false
+    package var reverse = false
+    package var dim = false
+    package var underline = false
 
-    public init(
+    package init(
         colorPair: Int = 0, bold: Bool = false, reverse: Bool = false, dim: Bool = false, underline: Bool = false
     ) {
         self.colorPair = colorPair

@@ -1,18 +1,18 @@
 /// Colours and symbols. `NO_COLOR` / `--no-color` leave only bold, reverse, dim and underline; `--ascii` (or a
 /// locale that is not UTF-8) swaps box drawing and symbols for ASCII. State is always also shown in words or
 /// symbols, so nothing depends on colour.
-public struct Theme: Sendable, Hashable {
-    public var color: Bool
-    public var ascii: Bool
+package struct Theme: Sendable, Hashable {
+    package var color: Bool
+    package var ascii: Bool
 
-    public init(color: Bool = true, ascii: Bool = false) {
+    package init(color: Bool = true, ascii: Bool = false) {
         self.color = color
         self.ascii = ascii
     }
 
     /// The theme the environment asks for: `NO_COLOR` (any value) or `noColor` turn colour off; `ascii`, or a
     /// locale (`LC_ALL`, `LC_CTYPE`, `LANG`, first set wins) that does not name UTF-8, turn ASCII on.
-    public static func detect(environment: [String: String], noColor: Bool, ascii: Bool) -> Theme {
+    package static func detect(environment: [String: String], noColor: Bool, ascii: Bool) -> Theme {
         let colorOff = noColor || environment["NO_COLOR"].map { !$0.isEmpty } == true
         let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
         let upper = locale.uppercased()
@@ -21,7 +21,7 @@ public struct Theme: Sendable, Hashable {
     }
 
     /// Foreground/background pairs by number (1-based), in curses colour numbers (-1 = default).
-    public static let colorPairs: [(foreground: Int16, background: Int16)] = [
+    package static let colorPairs: [(foreground: Int16, background: Int16)] = [
         (2, -1),  // 1 green
         (1, -1),  // 2 red
         (3, -1),  // 3 yellow
@@ -32,7 +32,7 @@ public struct Theme: Sendable, Hashable {
     ]
 
     /// How `role` is drawn.
-    public func attributes(for role: Role) -> TextAttributes {
+    package func attributes(for role: Role) -> TextAttributes {
         if !color { return monochrome(role) }
         switch role {
         case .normal, .overlay: return TextAttributes()
@@ -71,21 +71,21 @@ public struct Theme: Sendable, Hashable {
 
     // MARK: Symbols
 
-    public var horizontal: Character { ascii ? "-" : "─" }
-    public var vertical: Character { ascii ? "|" : "│" }
-    public var topLeft: Character { ascii ? "+" : "┌" }
-    public var topRight: Character { ascii ? "+" : "┐" }
-    public var bottomLeft: Character { ascii ? "+" : "└" }
-    public var bottomRight: Character { ascii ? "+" : "┘" }
-    public var focusMark: String { ascii ? ">" : "▶" }
-    public var okMark: String { ascii ? "+" : "✓" }
-    public var badMark: String { ascii ? "x" : "✗" }
-    public var missingMark: String { "?" }
-    public var unknownMark: String { ascii ? "-" : "·" }
-    public var barFull: Character { ascii ? "#" : "█" }
-    public var barEmpty: Character { ascii ? "." : "░" }
-    public var ellipsis: Character { ascii ? "~" : "…" }
-    public var separator: String { ascii ? "|" : "│" }
-    public var cursor: String { ascii ? "_" : "▏" }
-    public var removedMark: String { ascii ? "-" : "−" }
+    package var horizontal: Character { ascii ? "-" : "─" }
+    package var vertical: Character { ascii ? "|" : "│" }
+    package var topLeft: Character { ascii ? "+" : "┌" }
+    package var topRight: Character { ascii ? "+" : "┐" }
+    package var bottomLeft: Character { ascii ? "+" : "└" }
+    package var bottomRight: Character { ascii ? "+" : "┘" }
+    package var focusMark: String { ascii ? ">" : "▶" }
+    package var okMark: String { ascii ? "+" : "✓" }
+    package var badMark: String { ascii ? "x" : "✗" }
+    package var missingMark: String { "?" }
+    package var unknownMark: String { ascii ? "-" : "·" }
+    package var barFull: Character { ascii ? "#" : "█" }
+    package var barEmpty: Character { ascii ? "." : "░" }
+    package var ellipsis: Character { ascii ? "~" : "…" }
+    package var separator: String { ascii ? "|" : "│" }
+    package var cursor: String { ascii ? "_" : "▏" }
+    package var removedMark: String { ascii ? "-" : "−" }
 }

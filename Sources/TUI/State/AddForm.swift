@@ -2,17 +2,17 @@ import Core
 import Foundation
 
 /// The `a` form: a backend's key and address, validated before anything is sent.
-public struct AddForm: Sendable, Hashable {
+package struct AddForm: Sendable, Hashable {
     /// Which text field has the cursor.
-    public enum Field: Sendable, Hashable { case key, address }
+    package enum Field: Sendable, Hashable { case key, address }
 
-    public var key: String
-    public var address: String
-    public var field: Field = .key
+    package var key: String
+    package var address: String
+    package var field: Field = .key
     /// Why the last submit was refused, in words; shown inside the form.
-    public var error: String?
+    package var error: String?
 
-    public init(key: String, address: String = "", field: Field = .key, error: String? = nil) {
+    package init(key: String, address: String = "", field: Field = .key, error: String? = nil) {
         self.key = key
         self.address = address
         self.field = field
@@ -20,7 +20,7 @@ public struct AddForm: Sendable, Hashable {
     }
 
     /// The change this form describes, or a sentence saying what is wrong with it.
-    public func validated(prefix: String) -> Result<BackendChange, AddFormError> {
+    package func validated(prefix: String) -> Result<BackendChange, AddFormError> {
         var trimmedKey = key.trimmingCharacters(in: .whitespaces)
         // The field starts with the prefix; an operator who types the whole key (`/test/apache-9100`, or
         // `test/apache-9100`) means that key, not one nested under the prefix again.
@@ -48,7 +48,7 @@ public struct AddForm: Sendable, Hashable {
 }
 
 /// Why an add form cannot be submitted.
-public struct AddFormError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct AddFormError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

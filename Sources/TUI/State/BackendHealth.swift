@@ -1,7 +1,7 @@
 import Core
 
 /// A backend's health as the console shows it: from its address and the last probe.
-public enum BackendHealth: Int, Sendable, Hashable, Comparable {
+package enum BackendHealth: Int, Sendable, Hashable, Comparable {
     /// The value is not a `host:port`; guarded templates leave it out.
     case invalidAddress = 0
     /// The last probe saw no answer from it.
@@ -11,7 +11,7 @@ public enum BackendHealth: Int, Sendable, Hashable, Comparable {
     /// The last probe saw it answer.
     case answering = 3
 
-    public init(entry: BackendEntry, probe: ProbeReport?) {
+    package init(entry: BackendEntry, probe: ProbeReport?) {
         if !entry.isValidAddress {
             self = .invalidAddress
         } else if let probe {
@@ -21,10 +21,10 @@ public enum BackendHealth: Int, Sendable, Hashable, Comparable {
         }
     }
 
-    public static func < (lhs: BackendHealth, rhs: BackendHealth) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: BackendHealth, rhs: BackendHealth) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The word shown next to the symbol, so that state never depends on colour.
-    public var word: String {
+    package var word: String {
         switch self {
         case .invalidAddress: return "invalid"
         case .missing: return "missing"

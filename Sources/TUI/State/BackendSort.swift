@@ -1,9 +1,9 @@
 /// How the Backends panel orders its rows; `s` cycles through them.
-public enum BackendSort: Int, Sendable, Hashable, CaseIterable {
+package enum BackendSort: Int, Sendable, Hashable, CaseIterable {
     case key, address, ttl, health
 
     /// The column name shown in the panel title.
-    public var label: String {
+    package var label: String {
         switch self {
         case .key: return "key"
         case .address: return "address"
@@ -13,5 +13,5 @@ public enum BackendSort: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// The next order in the cycle.
-    public var next: BackendSort { BackendSort(rawValue: (rawValue + 1) % BackendSort.allCases.count)! }
+    package var next: BackendSort { BackendSort(rawValue: (rawValue + 1) % BackendSort.allCases.count)! }
 }

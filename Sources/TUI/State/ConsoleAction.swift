@@ -2,7 +2,7 @@ import Core
 import GoText
 
 /// A user-level action; keys map to these. `isMutation` is the one place `--readonly` is decided.
-public enum ConsoleAction: Sendable, Hashable {
+package enum ConsoleAction: Sendable, Hashable {
     case openAddForm
     case submitAdd(key: String, address: String)
     case askRemove(key: GoString)
@@ -13,7 +13,7 @@ public enum ConsoleAction: Sendable, Hashable {
     case quit
 
     /// True for everything that changes the store, a config file or nginx.
-    public var isMutation: Bool {
+    package var isMutation: Bool {
         switch self {
         case .openAddForm, .submitAdd, .askRemove, .confirmRemove, .renderNow: return true
         case .probeNow, .preview, .quit: return false
@@ -21,7 +21,7 @@ public enum ConsoleAction: Sendable, Hashable {
     }
 
     /// How the footer names the action when read-only refuses it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .openAddForm, .submitAdd: return "adding a backend"
         case .askRemove, .confirmRemove: return "removing a backend"

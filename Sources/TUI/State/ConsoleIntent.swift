@@ -1,7 +1,7 @@
 import Core
 
 /// What the reducer asks the outside world to do after a key press.
-public enum ConsoleIntent: Sendable, Hashable {
+package enum ConsoleIntent: Sendable, Hashable {
     /// Send an effect to the engine (add/remove a backend, render now, probe now).
     case perform(EngineEffect)
     /// Ask the engine for the diff a change would produce; the answer goes to `ConsoleState.receive(preview:)`.

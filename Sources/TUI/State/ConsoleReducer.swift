@@ -2,7 +2,7 @@ import Core
 
 extension ConsoleState {
     /// Applies one key press and returns what the outside world must do. The only place keys are interpreted.
-    public mutating func handle(_ key: Key) -> [ConsoleIntent] {
+    package mutating func handle(_ key: Key) -> [ConsoleIntent] {
         if key == .resize { return [] }
         if size.isTooSmall {
             return key == .char("q") ? run(.quit) : []

@@ -2,38 +2,38 @@ import Core
 
 /// Everything the console shows besides the engine's data: focus, selections, filters, overlays. Pure: keys and
 /// snapshots go in (`handle`, `receive`), intents come out; the layout draws it.
-public struct ConsoleState: Sendable {
-    public private(set) var snapshot: EngineSnapshot
+package struct ConsoleState: Sendable {
+    package private(set) var snapshot: EngineSnapshot
     /// Under `--readonly` every mutation is refused (see `ConsoleAction.isMutation`).
-    public var readOnly: Bool
+    package var readOnly: Bool
     /// Where backends live in the store (the demo: `/test/`); new keys must be under it.
-    public var backendPrefix: String
-    public var size: TerminalSize
-    public var focus: Panel = .backends
-    public private(set) var sort: BackendSort = .key
+    package var backendPrefix: String
+    package var size: TerminalSize
+    package var focus: Panel = .backends
+    package private(set) var sort: BackendSort = .key
     /// Per-panel filter text (`/`).
-    public private(set) var filters: [Panel: String] = [:]
+    package private(set) var filters: [Panel: String] = [:]
     /// True while `/` is taking typed text.
-    public var editingFilter = false
+    package var editingFilter = false
     /// Per panel: the selected row (Backends, Reloads) or the first visible line (Upstream, Probe).
-    public var cursor: [Panel: Int] = [:]
-    public var overlay: Overlay?
-    public var message: StatusMessage?
+    package var cursor: [Panel: Int] = [:]
+    package var overlay: Overlay?
+    package var message: StatusMessage?
 
     /// Indices into `snapshot.backends`, filtered and sorted: cached, recomputed only when an input changes.
-    public private(set) var visibleBackends: [Int] = []
+    package private(set) var visibleBackends: [Int] = []
     /// Indices into `snapshot.history`, newest first, filtered.
-    public private(set) var visibleReloads: [Int] = []
+    package private(set) var visibleReloads: [Int] = []
     /// Which of `snapshot.resources` the Upstream panel shows (`[` and `]` switch).
-    public private(set) var resourceIndex = 0
+    package private(set) var resourceIndex = 0
     /// The Upstream panel's lines, with marks.
-    public private(set) var upstream: UpstreamView = .empty
+    package private(set) var upstream: UpstreamView = .empty
     /// Indices into `upstream.lines`, filtered.
-    public private(set) var visibleUpstream: [Int] = []
+    package private(set) var visibleUpstream: [Int] = []
     /// Health per backend, parallel to `snapshot.backends`.
-    public private(set) var health: [BackendHealth] = []
+    package private(set) var health: [BackendHealth] = []
 
-    public init(
+    package init(
         snapshot: EngineSnapshot, size: TerminalSize = TerminalSize(width: 80, height: 24), readOnly: Bool = false,
         backendPrefix: String = "/test/"
     ) {
@@ -47,7 +47,7 @@ public struct ConsoleState: Sendable {
     // MARK: Inputs besides keys
 
     /// A new snapshot from the engine.
-    public mutating func receive(_ snapshot: EngineSnapshot) {
+    package mutating func receive(_ snapshot: EngineSnapshot) {
         let old = self.snapshot
         self.snapshot = snapshot
         if old.backends != snapshot.backends || old.probe != snapshot.probe {
@@ -63,7 +63,7 @@ public struct ConsoleState: Sendable {
     }
 
     /// The engine's answer to a `.preview` intent.
-    public mutating func receive(preview results: [PreviewResult], for change: BackendChange) {
+    package mutating func receive(preview results: [PreviewResult], for change: BackendChange) {
         guard case .preview(var pane) = overlay, pane.change == change else { return }
         var lines: [String] = []
         for result in results {
@@ -81,7 +81,7 @@ public struct ConsoleState: Sendable {
     }
 
     /// The engine's answer to a `.perform` intent: `nil` when it worked.
-    public mutating func receive(effect: EngineEffect, error: String?) {
+    package mutating func receive(effect: EngineEffect, error: String?) {
         if let error {
             message = StatusMessage("failed: \(error)", isError: true)
             return
@@ -98,21 +98,21 @@ public struct ConsoleState: Sendable {
     // MARK: Derived data
 
     /// The selected backend, if the Backends panel has rows.
-    public var selectedBackend: BackendEntry? {
+    package var selectedBackend: BackendEntry? {
         let row = cursor[.backends, default: 0]
         guard visibleBackends.indices.contains(row) else { return nil }
         return snapshot.backends[visibleBackends[row]]
     }
 
     /// The selected apply record, if the Reloads panel has rows.
-    public var selectedRecord: ApplyRecord? {
+    package var selectedRecord: ApplyRecord? {
         let row = cursor[.reloads, default: 0]
         guard visibleReloads.indices.contains(row) else { return nil }
         return snapshot.history[visibleReloads[row]]
     }
 
     /// The filter text of `panel` (empty when none).
-    public func filter(of panel: Panel) -> String { filters[panel, default: ""] }
+    package func filter(of panel: Panel) -> String { filters[panel, default: ""] }
 
     /// Rows the focused list panel has, for clamping its cursor.
     func rowCount(_ panel: Panel) -> Int {
@@ -141,7 +141,7 @@ public struct ConsoleState: Sendable {
     }
 
     /// The resource the Upstream panel shows.
-    public var shownResource: ResourceStatus? { shownResource(in: snapshot) }
+    package var shownResource: ResourceStatus? { shownResource(in: snapshot) }
 
     private func shownResource(in snapshot: EngineSnapshot) -> ResourceStatus? {
         snapshot.resources.indices.contains(resourceIndex) ? snapshot.resources[resourceIndex] : nil

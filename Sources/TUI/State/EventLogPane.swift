@@ -2,31 +2,31 @@ import Core
 import Foundation
 
 /// The event log overlay (`e`): what the engine saw and did, newest first, filterable with `/`.
-public struct EventLogPane: Sendable, Hashable {
+package struct EventLogPane: Sendable, Hashable {
     /// Only entries whose text contains this (case-insensitive) are listed.
-    public var filter: String = ""
+    package var filter: String = ""
     /// True while `/` is taking the filter's text.
-    public var editingFilter = false
-    public var scroll: Int = 0
+    package var editingFilter = false
+    package var scroll: Int = 0
 
-    public init(filter: String = "", editingFilter: Bool = false, scroll: Int = 0) {
+    package init(filter: String = "", editingFilter: Bool = false, scroll: Int = 0) {
         self.filter = filter
         self.editingFilter = editingFilter
         self.scroll = scroll
     }
 
     /// One event as the overlay lists it: its line, and the command output under an apply.
-    public struct Entry: Sendable, Hashable {
-        public var time: Date
-        public var text: String
-        public var role: Role
+    package struct Entry: Sendable, Hashable {
+        package var time: Date
+        package var text: String
+        package var role: Role
         /// The check/reload output of an apply, one line each.
-        public var output: [String]
+        package var output: [String]
     }
 
     /// The entries of `events` (oldest first, as the snapshot keeps them), newest first, after the filter. Progress
     /// events (an apply starting, a batch of watch changes) are left out: their outcome has its own entry.
-    public func entries(_ events: [EngineEventRecord]) -> [Entry] {
+    package func entries(_ events: [EngineEventRecord]) -> [Entry] {
         var entries: [Entry] = []
         for record in events.reversed() {
             guard let entry = Self.entry(record) else { continue }

@@ -1,5 +1,5 @@
 /// A key press, as the reducer sees it: independent of ncurses so that tests can type.
-public enum Key: Sendable, Hashable {
+package enum Key: Sendable, Hashable {
     case char(Character)
     /// A control key, e.g. `.control("p")` for Ctrl-P.
     case control(Character)

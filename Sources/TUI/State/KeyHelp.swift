@@ -1,18 +1,18 @@
 /// One line of the `?` overlay and of the footer hints.
-public struct KeyHelp: Sendable, Hashable {
-    public var keys: String
-    public var text: String
+package struct KeyHelp: Sendable, Hashable {
+    package var keys: String
+    package var text: String
     /// Shown as disabled under `--readonly`.
-    public var isMutation: Bool
+    package var isMutation: Bool
 
-    public init(_ keys: String, _ text: String, mutation: Bool = false) {
+    package init(_ keys: String, _ text: String, mutation: Bool = false) {
         self.keys = keys
         self.text = text
         self.isMutation = mutation
     }
 
     /// Every key the console knows, in the order the help overlay lists them.
-    public static let all: [KeyHelp] = [
+    package static let all: [KeyHelp] = [
         KeyHelp("tab / 1-4", "focus next panel / panel by number"),
         KeyHelp("j k / arrows", "move the selection or scroll"),
         KeyHelp("PgUp PgDn", "page up / down"),

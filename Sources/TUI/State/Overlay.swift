@@ -2,7 +2,7 @@ import Core
 import GoText
 
 /// A window drawn over the panels; while one is open it receives the keys.
-public enum Overlay: Sendable, Hashable {
+package enum Overlay: Sendable, Hashable {
     /// The key list (`?`); `scroll` is the first visible line.
     case help(scroll: Int)
     /// The add form (`a`).
@@ -18,15 +18,15 @@ public enum Overlay: Sendable, Hashable {
 }
 
 /// The preview overlay's content.
-public struct PreviewPane: Sendable, Hashable {
-    public var change: BackendChange
+package struct PreviewPane: Sendable, Hashable {
+    package var change: BackendChange
     /// Diff lines once the engine answered; `nil` while waiting.
-    public var lines: [String]?
-    public var scroll: Int = 0
+    package var lines: [String]?
+    package var scroll: Int = 0
     /// The add form to return to when the preview was opened from it.
-    public var returnForm: AddForm?
+    package var returnForm: AddForm?
 
-    public init(change: BackendChange, lines: [String]? = nil, scroll: Int = 0, returnForm: AddForm? = nil) {
+    package init(change: BackendChange, lines: [String]? = nil, scroll: Int = 0, returnForm: AddForm? = nil) {
         self.change = change
         self.lines = lines
         self.scroll = scroll
@@ -34,7 +34,7 @@ public struct PreviewPane: Sendable, Hashable {
     }
 
     /// A one-line description of the change, for the overlay title.
-    public var title: String {
+    package var title: String {
         switch change {
         case .add(let key, let address): return "Preview: add \(key) = \(address)"
         case .remove(let key): return "Preview: remove \(key.description)"

@@ -1,12 +1,12 @@
 /// The console's four panels, in focus order (`1`–`4`, `tab`).
-public enum Panel: Int, Sendable, Hashable, CaseIterable {
+package enum Panel: Int, Sendable, Hashable, CaseIterable {
     case backends = 1
     case upstream = 2
     case reloads = 3
     case probe = 4
 
     /// The title shown on the panel's border.
-    public var title: String {
+    package var title: String {
         switch self {
         case .backends: return "Backends"
         case .upstream: return "Upstream"
@@ -16,7 +16,7 @@ public enum Panel: Int, Sendable, Hashable, CaseIterable {
     }
 
     /// The next panel in focus order, wrapping around.
-    public var next: Panel { Panel(rawValue: rawValue % 4 + 1)! }
+    package var next: Panel { Panel(rawValue: rawValue % 4 + 1)! }
     /// The previous panel in focus order, wrapping around.
-    public var previous: Panel { Panel(rawValue: (rawValue + 2) % 4 + 1)! }
+    package var previous: Panel { Panel(rawValue: (rawValue + 2) % 4 + 1)! }
 }

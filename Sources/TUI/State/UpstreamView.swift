@@ -1,29 +1,29 @@
 import Core
 
 /// The Upstream panel's content, computed once per snapshot: lines of the last render with change marks.
-public struct UpstreamView: Sendable, Hashable {
+package struct UpstreamView: Sendable, Hashable {
     /// How a line differs from the previous render.
-    public enum Mark: Sendable, Hashable { case same, added, changed }
+    package enum Mark: Sendable, Hashable { case same, added, changed }
 
     /// One shown line.
-    public struct Line: Sendable, Hashable {
-        public var mark: Mark
-        public var text: String
+    package struct Line: Sendable, Hashable {
+        package var mark: Mark
+        package var text: String
     }
 
     /// The resource shown, and its destination.
-    public var resource: String
-    public var dest: String
+    package var resource: String
+    package var dest: String
     /// True when only the `upstream { ... }` block is shown, false for the whole file.
-    public var isBlockOnly: Bool
-    public var lines: [Line]
+    package var isBlockOnly: Bool
+    package var lines: [Line]
     /// Lines of the previous render that are gone.
-    public var removedCount: Int
+    package var removedCount: Int
 
     /// No resource has rendered yet.
-    public static let empty = UpstreamView(resource: "", dest: "", isBlockOnly: false, lines: [], removedCount: 0)
+    package static let empty = UpstreamView(resource: "", dest: "", isBlockOnly: false, lines: [], removedCount: 0)
 
-    public init(resource: String, dest: String, isBlockOnly: Bool, lines: [Line], removedCount: Int) {
+    package init(resource: String, dest: String, isBlockOnly: Bool, lines: [Line], removedCount: Int) {
         self.resource = resource
         self.dest = dest
         self.isBlockOnly = isBlockOnly
@@ -32,7 +32,7 @@ public struct UpstreamView: Sendable, Hashable {
     }
 
     /// The first resource's last render; its upstream block when it has one.
-    public init(status: ResourceStatus?) {
+    package init(status: ResourceStatus?) {
         guard let status, let render = status.lastRender else {
             self = .empty
             self.resource = status?.name ?? ""
