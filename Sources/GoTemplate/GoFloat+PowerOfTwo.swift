@@ -33,14 +33,7 @@ extension GoFloat {
     static func binaryExponent(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
-        var significand = value.significandBitPattern
-        var exponent = Int(value.exponentBitPattern)
-        if exponent == 0 {
-            exponent = 1  // a subnormal: no implicit leading bit, the smallest exponent
-        } else {
-            significand |= 1 << 52
-        }
-        exponent -= 1023 + 52
+        let (significand, exponent) = stored(value)
         let sign = value.sign == .minus ? "-" : ""
         return sign + "\(significand)p" + (exponent >= 0 ? "+" : "") + "\(exponent)"
     }
@@ -56,21 +49,22 @@ extension GoFloat {
         return mantissa + text[exponentStart...]
     }
 
+    /// `value`'s magnitude as stored: an integer significand (with the implicit leading bit of a normal number)
+    /// times a power of two; zero is 0 × 2^-1074, as for the smallest subnormals.
+    private static func stored(_ value: Double) -> (significand: UInt64, exponent: Int) {
+        let biased = Int(value.exponentBitPattern)
+        // A subnormal has no implicit bit and the smallest exponent.
+        if biased == 0 { return (value.significandBitPattern, 1 - 1023 - 52) }
+        return (value.significandBitPattern | 1 << 52, biased - 1023 - 52)
+    }
+
     /// `value` as 1.fraction × 2^exponent with the leading 1 at bit 60 (subnormals shifted up to it); zero is 0 × 2^0.
     private static func normalized(_ value: Double) -> (mantissa: UInt64, exponent: Int) {
         guard value != 0 else { return (0, 0) }
-        var significand = value.significandBitPattern
-        var exponent = Int(value.exponentBitPattern)
-        if exponent == 0 {
-            exponent = 1
-            while significand & (1 << 52) == 0 {
-                significand <<= 1
-                exponent -= 1
-            }
-        } else {
-            significand |= 1 << 52
-        }
-        return (significand << 8, exponent - 1023)
+        let (significand, exponent) = stored(value)
+        let shift = significand.leadingZeroBitCount - 3  // the leading 1 to bit 60
+        // value = significand × 2^exponent = (mantissa / 2^60) × 2^(exponent - shift + 60)
+        return (significand << shift, exponent - shift + 60)
     }
 
     /// Keeps `hexDigits` digits of the fraction, rounding half to even; a carry out of the leading digit moves the

@@ -8,9 +8,10 @@ enum GoStrings {
             // One string a rune; a byte that is not UTF-8 becomes U+FFFD, except in the last, which keeps the rest.
             let runes = s.runes
             return runes.enumerated().map { index, rune in
-                let bytes = s.bytes[rune.offset..<(rune.offset + rune.width)]
-                let invalid = GoString.decodeRune(s.bytes, at: rune.offset).0 == nil
-                return invalid && index < runes.count - 1 ? GoString("\u{FFFD}") : GoString(bytes)
+                // A byte that is not UTF-8 decodes as U+FFFD one byte wide; the real U+FFFD takes three.
+                let invalid = rune.rune == "\u{FFFD}" && rune.width == 1
+                if invalid && index < runes.count - 1 { return GoString("\u{FFFD}") }
+                return GoString(s.bytes[rune.offset..<(rune.offset + rune.width)])
             }
         }
         let bytes = s.bytes

@@ -28,8 +28,6 @@ actor EtcdKeepAlives {
     private var generation = 0
     private var waiting: [Int64: [Waiter]] = [:]
     private var nextWaiter = 0
-    /// How many streams have been opened, for tests.
-    private(set) var opened = 0
 
     init(timeout: Duration) { self.timeout = timeout }
 
@@ -72,7 +70,6 @@ actor EtcdKeepAlives {
         if let requests { return requests }
         let (outbound, continuation) = AsyncStream.makeStream(of: EtcdPB_LeaseKeepAliveRequest.self)
         requests = continuation
-        opened += 1
         let generation = self.generation
         running = Task {
             let failure: Error
