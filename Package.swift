@@ -21,6 +21,8 @@ let releaseLinkerSettings: [LinkerSetting] = [
             // when the order is stale.
             "-Xlinker", "--no-warn-symbol-ordering",
             "-Xlinker", "--no-export-dynamic",
+            // Code sections without a symbol, which the order cannot name, in one stretch (the script says why).
+            "-Xlinker", "--script=\(packageDirectory)/scripts/link/unnamed-code.ld",
         ],
         .when(platforms: [.linux], configuration: .release)
     )
