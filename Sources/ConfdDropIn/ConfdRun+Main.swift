@@ -11,7 +11,7 @@ extension ConfdRun {
         do {
             flags = try ConfdFlags.parse(arguments)
         } catch {
-            FileHandle.standardError.write(Data("switchboard run: \(error)\n\n\(ConfdFlags.usage)".utf8))
+            StandardStream.error.write("switchboard run: \(error)\n\n\(ConfdFlags.usage)")
             return 2
         }
         if flags.help {
@@ -40,10 +40,10 @@ extension ConfdRun {
             }
             return try await run(settings, logger: logger)
         } catch let error as ConfdFlagError {
-            FileHandle.standardError.write(Data("switchboard run: \(error)\n".utf8))
+            StandardStream.error.write("switchboard run: \(error)\n")
             return 2
         } catch {
-            FileHandle.standardError.write(Data("switchboard run: \(error)\n".utf8))
+            StandardStream.error.write("switchboard run: \(error)\n")
             return 1
         }
     }
@@ -101,7 +101,7 @@ extension ConfdRun {
             onApply: { outcome in
                 // Only -noop prints the diff; reading it formats it, which costs a 10,000-line config milliseconds.
                 if outcome.record.result == .wouldChange, let diff = outcome.diff {
-                    FileHandle.standardOutput.write(Data(diff.utf8))
+                    StandardStream.output.write(diff)
                 }
             })
         var acknowledger: Acknowledger?

@@ -36,7 +36,7 @@ package struct JSONLogHandler: LogHandler {
     package init(label: String, level: Logger.Level, write: (@Sendable (String) -> Void)? = nil) {
         self.label = label
         self.logLevel = level
-        self.write = write ?? { line in FileHandle.standardError.write(Data(line.utf8)) }
+        self.write = write ?? { line in StandardStream.error.write(line) }
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {

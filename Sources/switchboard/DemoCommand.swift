@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             if headless, json {
                 return JSONLogHandler(label: label, level: level) { line in
-                    FileHandle.standardOutput.write(Data(line.utf8))
+                    StandardStream.output.write(line)
                 }
             }
             if headless { return StreamLogHandler.standardOutput(label: label) }
@@ -71,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
             options: options, logger: logger,
             say: { text in
                 if headless, !json {
-                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+                    StandardStream.output.write(text + "\n")
                 } else {
                     logger.info("\(text)")
                 }
@@ -83,7 +83,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            FileHandle.standardError.write(Data("switchboard demo: \(error)\n".utf8))
+            StandardStream.error.write("switchboard demo: \(error)\n")
             throw ExitCode(1)
         }
         if headless { print("switchboard demo stopped") }

@@ -74,7 +74,7 @@ enum GracefulLeave {
 
     /// A signal during a leave: the user wants the process gone now, drained or not.
     static func stopAtOnce(_ what: String) -> Never {
-        FileHandle.standardError.write(Data("\(what): stopping without finishing the drain\n".utf8))
+        StandardStream.error.write("\(what): stopping without finishing the drain\n")
         exit(1)
     }
 }
@@ -104,7 +104,7 @@ struct DrainCommand: AsyncParsableCommand {
         let writable = try CLIStore.open(store)
         let key = self.key
         guard let entry = try await writable.list(prefix: key).first(where: { $0.key == GoString(key) }) else {
-            FileHandle.standardError.write(Data("drain: \(key) is not registered in \(writable.displayName)\n".utf8))
+            StandardStream.error.write("drain: \(key) is not registered in \(writable.displayName)\n")
             throw ExitCode(1)
         }
         let address = entry.value.description
@@ -116,7 +116,7 @@ struct DrainCommand: AsyncParsableCommand {
                     try await AppliedBarrier.remove(GoString(key), from: writable)
                 })
                 if steps.first?.completed == false {
-                    FileHandle.standardError.write(Data("drain: could not remove \(key)\n".utf8))
+                    StandardStream.error.write("drain: could not remove \(key)\n")
                     throw ExitCode(1)
                 }
             })

@@ -54,8 +54,7 @@ struct ProbeCommand: AsyncParsableCommand {
         print(json ? report.json() : report.text())
         if report.errors >= report.requests {
             let why = report.errorDetails.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-            FileHandle.standardError.write(
-                Data("probe: no answer from \(url) (\(why.joined(separator: "; ")))\n".utf8))
+            StandardStream.error.write("probe: no answer from \(url) (\(why.joined(separator: "; ")))\n")
             throw ExitCode(1)
         }
     }

@@ -41,8 +41,8 @@ enum LiveFile {
     /// rename is atomic): created 0600, filled, given its mode and owner, then fsynced.
     /// - Returns: the stage file's path.
     static func writeStage(for dest: String, _ state: FileState) throws -> String {
-        let directory = (dest as NSString).deletingLastPathComponent
-        let base = (dest as NSString).lastPathComponent
+        let directory = FilePaths.parent(dest)
+        let base = FilePaths.lastComponent(dest)
         var descriptor: Int32 = -1
         var path = ""
         for _ in 0..<100 {
@@ -102,8 +102,7 @@ enum LiveFile {
     }
 
     static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = open(FilePaths.directory(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
@@ -112,14 +111,14 @@ enum LiveFile {
     /// Stage files left behind by a process that died mid-apply: `.<destname>` followed by digits only, in the
     /// dest directory. Removed at start.
     static func leftoverStageFiles(for dest: String) -> [String] {
-        let directory = (dest as NSString).deletingLastPathComponent
-        let prefix = "." + (dest as NSString).lastPathComponent
+        let directory = FilePaths.parent(dest)
+        let prefix = "." + FilePaths.lastComponent(dest)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)
         else { return [] }
         return names.filter { name in
             name.hasPrefix(prefix) && name.count > prefix.count
                 && name.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber }
-        }.map { (directory as NSString).appendingPathComponent($0) }
+        }.map { FilePaths.join(directory, $0) }
     }
 }
 

@@ -16,26 +16,17 @@ package enum ResourceLoader {
     /// - Throws: `ResourceError` for a missing `conf.d`, a toml syntax error (with line and column), a missing
     ///   `src` or `dest`, a value of the wrong type, or a bad `mode`/`wait`/timeout.
     package static func load(confdir: String, prefix: String? = nil) throws -> Result {
-        let confD = (confdir as NSString).appendingPathComponent("conf.d")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: confD, isDirectory: &isDirectory), isDirectory.boolValue else {
+        let confD = FilePaths.join(confdir, "conf.d")
+        guard FilePaths.kind(of: confD) == .directory else {
             throw ResourceError("\(confD): no such directory (is --confdir right?)")
         }
-        var names: [String] = []
-        if let enumerator = FileManager.default.enumerator(atPath: confD) {
-            while let relative = enumerator.nextObject() as? String {
-                let full = (confD as NSString).appendingPathComponent(relative)
-                var childIsDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory)
-                if !childIsDirectory.boolValue, (relative as NSString).lastPathComponent.hasSuffix("toml") {
-                    names.append(relative)
-                }
-            }
-        }
+        let names = FilePaths.entries(under: confD).filter { entry in
+            entry.kind != .directory && FilePaths.lastComponent(entry.relative).hasSuffix("toml")
+        }.map(\.relative)
         var resources: [TemplateResource] = []
         var warnings: [ResourceWarning] = []
         for name in names.sorted() {
-            let path = (confD as NSString).appendingPathComponent(name)
+            let path = FilePaths.join(confD, name)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ResourceError("\(path): cannot be read")
             }
@@ -159,9 +150,8 @@ package enum ResourceLoader {
             }
             guarded = true
         }
-        let templates = (confdir as NSString).appendingPathComponent("templates")
         let resource = TemplateResource(
-            name: name, source: (templates as NSString).appendingPathComponent(src),
+            name: name, source: FilePaths.join(FilePaths.join(confdir, "templates"), src),
             sourceDisplayName: "templates/" + src, dest: dest, keys: keys, prefix: prefix, mode: mode,
             uid: try owner("uid"), gid: try owner("gid"), checkCommand: try string("check_cmd"),
             reloadCommand: try string("reload_cmd"), checkTimeout: try seconds("check_timeout"),

@@ -80,7 +80,7 @@ struct EtcdEndpoint: Equatable {
     init(_ endpoint: String) throws {
         var rest = Substring(endpoint)
         secure = rest.hasPrefix("https://")
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         var hostPart = rest

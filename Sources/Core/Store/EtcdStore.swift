@@ -49,7 +49,7 @@ package final class EtcdStore: WritableKeyValueStore {
         let secure = !endpoints.isEmpty && endpoints.allSatisfy { $0.hasPrefix("https://") }
         let hosts = endpoints.map { endpoint -> String in
             var host = Substring(endpoint)
-            if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
+            if let scheme = host.firstRange(of: "://") { host = host[scheme.upperBound...] }
             if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
             return String(host)
         }
@@ -67,9 +67,12 @@ package final class EtcdStore: WritableKeyValueStore {
         var revision: Int64? = nil
         var pairs: [GoString: GoString] = [:]
         for prefix in prefixes {
-            let kvs = try await range(prefix: prefix, revision: &revision)
-            pairs.reserveCapacity(pairs.count + kvs.count)
-            for kv in kvs { pairs[EtcdBytes.key(kv.key)] = EtcdBytes.value(kv.value) }
+            // Page by page, so that etcd's messages for a page are gone before the next arrives: holding all of a
+            // 10,000-key prefix as messages and as pairs at once was a third of a -onetime's heap peak.
+            try await forEachPage(prefix: prefix, revision: &revision) { page in
+                pairs.reserveCapacity(pairs.count + page.count)
+                for kv in page { pairs[EtcdBytes.key(kv.key)] = EtcdBytes.value(kv.value) }
+            }
         }
         return StoreSnapshot(pairs: pairs, revision: revision ?? 0)
     }
@@ -77,6 +80,17 @@ package final class EtcdStore: WritableKeyValueStore {
     /// Every key under `prefix`, read in pages; `revision` is set by the first page and pins the rest.
     func range(prefix: [UInt8], revision: inout Int64?) async throws -> [EtcdPB_KeyValue] {
         var all: [EtcdPB_KeyValue] = []
+        try await forEachPage(prefix: prefix, revision: &revision) { page in
+            if all.isEmpty { all = page } else { all += page }
+        }
+        return all
+    }
+
+    /// Every key under `prefix`, a page (`pageSize` keys) at a time; `revision` is set by the first page and pins
+    /// the rest.
+    func forEachPage(
+        prefix: [UInt8], revision: inout Int64?, _ body: ([EtcdPB_KeyValue]) throws -> Void
+    ) async throws {
         var request = EtcdPB_RangeRequest()
         request.key = Data(EtcdBytes.rangeStart(forPrefix: prefix))
         request.rangeEnd = Data(EtcdBytes.rangeEnd(forPrefix: prefix))
@@ -88,11 +102,10 @@ package final class EtcdStore: WritableKeyValueStore {
                 try await member.kv.range(page, metadata: metadata, options: options)
             }
             if revision == nil { revision = answer.header.revision }
-            if all.isEmpty { all = answer.kvs } else { all += answer.kvs }
+            try body(answer.kvs)
             guard answer.more, let last = answer.kvs.last?.key else { break }
             request.key = last + [0]
         }
-        return all
     }
 
     package func list(prefix: String) async throws -> [KeyValue] {

@@ -93,27 +93,20 @@ package actor FileStore: WritableKeyValueStore {
     static func files(paths: [String], filter: String) throws -> [String] {
         var result: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let kind = FilePaths.kind(of: path) else {
                 // A single store file may not exist yet (a new demo); a missing directory is an error.
                 if paths.count == 1, !path.hasSuffix("/") { continue }
                 throw FileStoreError("\(path): no such file or directory")
             }
-            if !isDirectory.boolValue {
+            if kind != .directory {
                 result.append(path)
                 continue
             }
-            guard let enumerator = FileManager.default.enumerator(atPath: path) else { continue }
             var found: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                let full = (path as NSString).appendingPathComponent(relative)
-                var childIsDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory)
-                let name = (relative as NSString).lastPathComponent
-                if !childIsDirectory.boolValue, !name.hasSuffix(".leases"), !name.hasSuffix(".lock"),
-                    (try? GoPath.match(filter, name)) == true
-                {
-                    found.append(full)
+            for entry in FilePaths.entries(under: path) where entry.kind != .directory {
+                let name = FilePaths.lastComponent(entry.relative)
+                if !name.hasSuffix(".leases"), !name.hasSuffix(".lock"), (try? GoPath.match(filter, name)) == true {
+                    found.append(FilePaths.join(path, entry.relative))
                 }
             }
             result += found.sorted()

@@ -49,23 +49,13 @@ final class FileWatcher: @unchecked Sendable {
     private func directoriesToWatch() -> [String] {
         var directories: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            if FilePaths.kind(of: path) == .directory {
                 directories.append(path)
-                if let enumerator = FileManager.default.enumerator(atPath: path) {
-                    while let relative = enumerator.nextObject() as? String {
-                        let full = (path as NSString).appendingPathComponent(relative)
-                        var childIsDirectory: ObjCBool = false
-                        if FileManager.default.fileExists(atPath: full, isDirectory: &childIsDirectory),
-                            childIsDirectory.boolValue
-                        {
-                            directories.append(full)
-                        }
-                    }
+                for entry in FilePaths.entries(under: path) where entry.kind == .directory {
+                    directories.append(FilePaths.join(path, entry.relative))
                 }
             } else {
-                let parent = (path as NSString).deletingLastPathComponent
-                directories.append(parent.isEmpty ? "." : parent)
+                directories.append(FilePaths.directory(of: path))
             }
         }
         return Array(Set(directories))

@@ -160,9 +160,7 @@ enum StoreFileTransaction {
 
     /// Temp file in the same directory, fsynced, renamed over `path`, directory fsynced.
     static func writeAtomically(_ path: String, _ text: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temp =
-            (directory.isEmpty ? "." : directory) + "/." + (path as NSString).lastPathComponent + ".tmp\(getpid())"
+        let temp = FilePaths.directory(of: path) + "/." + FilePaths.lastComponent(path) + ".tmp\(getpid())"
         let descriptor = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw FileStoreError("cannot write \(path): \(String(cString: strerror(errno)))")

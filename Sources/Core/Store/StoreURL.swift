@@ -118,7 +118,7 @@ package struct StoreURLError: Error, Sendable, Hashable, CustomStringConvertible
     package var description: String { "store URL \"\(url)\": \(reason)" }
 
     static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@"), scheme.upperBound < at else {
+        guard let scheme = url.firstRange(of: "://"), let at = url.lastIndex(of: "@"), scheme.upperBound < at else {
             return url
         }
         let credentials = url[scheme.upperBound..<at]
