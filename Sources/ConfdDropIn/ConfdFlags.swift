@@ -32,6 +32,8 @@ package struct ConfdFlags: Sendable, Equatable {
     package var wait: String?
     /// Switchboard's own: default timeout of `check_cmd` and `reload_cmd`.
     package var commandTimeout: String?
+    /// Switchboard's own: how long one etcd call may take.
+    package var etcdTimeout: String?
     /// Switchboard's own: `HOST:PORT` serving `/metrics`, `/healthz` and `/readyz`.
     package var metricsListen: String?
     /// Switchboard's own: `text` or `json`.
@@ -77,6 +79,10 @@ package struct ConfdFlags: Sendable, Equatable {
         ("version", .bool, "print version and exit"),
         ("wait", .string, "switchboard: coalescing window MIN:MAX, e.g. 50ms:400ms (default \"50ms:400ms\")"),
         ("command-timeout", .string, "switchboard: timeout of check_cmd and reload_cmd (default \"60s\")"),
+        (
+            "etcd-timeout", .string,
+            "switchboard: how long one etcd call may take before its member counts as unreachable (default \"5s\")"
+        ),
         (
             "metrics-listen", .string,
             "switchboard: HOST:PORT serving Prometheus /metrics, /healthz and /readyz, e.g. 127.0.0.1:9100 (default off)"
@@ -203,6 +209,7 @@ package struct ConfdFlags: Sendable, Equatable {
         case "password": password = value
         case "wait": wait = value
         case "command-timeout": commandTimeout = value
+        case "etcd-timeout": etcdTimeout = value
         case "metrics-listen": metricsListen = value
         case "log-format": logFormat = value
         case "applied-ttl":

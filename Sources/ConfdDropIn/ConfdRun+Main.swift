@@ -62,7 +62,9 @@ extension ConfdRun {
                 node.contains("://") ? node : scheme + node
             }
             guard !files.isEmpty else {
-                return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password)
+                return EtcdStore(
+                    endpoints: nodes, user: settings.username, password: settings.password,
+                    callTimeout: settings.etcdTimeout)
             }
             if let plain = nodes.first(where: { !$0.hasPrefix("https://") }) {
                 throw ConfdFlagError(
@@ -74,7 +76,9 @@ extension ConfdRun {
             } catch let error as EtcdTLSError {
                 throw ResourceError("cannot use TLS to etcd: \(error)")
             }
-            return EtcdStore(endpoints: nodes, user: settings.username, password: settings.password, tls: tls)
+            return EtcdStore(
+                endpoints: nodes, user: settings.username, password: settings.password, tls: tls,
+                callTimeout: settings.etcdTimeout)
         }
     }
 

@@ -27,6 +27,7 @@ package struct ConfdRun: Sendable {
         package var password: String?
         package var wait = WaitPolicy.standard
         package var commandTimeout: Duration = .seconds(60)
+        package var etcdTimeout = EtcdStore.defaultCallTimeout
         /// `HOST:PORT` for `/metrics`, `/healthz`, `/readyz`; `nil` = off.
         package var metricsListen: String?
         package var logFormat = LogFormat.text
@@ -92,6 +93,12 @@ package struct ConfdRun: Sendable {
                 throw ConfdFlagError("invalid value \"\(text)\" for flag -command-timeout: use a duration like 60s")
             }
             settings.commandTimeout = duration
+        }
+        if let text = flags.etcdTimeout {
+            guard let duration = try? GoDuration.parse(text), duration > .zero else {
+                throw ConfdFlagError("invalid value \"\(text)\" for flag -etcd-timeout: use a duration like 5s")
+            }
+            settings.etcdTimeout = duration
         }
         _ = try ConfdLogHandler.level(parsing: settings.logLevel)
         if let text = flags.logFormat { settings.logFormat = try LogFormat(parsing: text) }

@@ -32,6 +32,14 @@ import Testing
                 == .interval(seconds: 600))
     }
 
+    @Test func etcdCallsTimeOutAfterFiveSecondsUnlessTold() throws {
+        let standard = try ConfdRun.settings(flags: ConfdFlags.parse(["-backend", "etcdv3"]), configFile: nil)
+        #expect(standard.etcdTimeout == .seconds(5))
+        let told = try ConfdRun.settings(
+            flags: ConfdFlags.parse(["-backend", "etcdv3", "-etcd-timeout", "90s"]), configFile: nil)
+        #expect(told.etcdTimeout == .seconds(90))
+    }
+
     @Test(arguments: [
         (["-backend", "consul"], "backend \"consul\" is not supported"),
         (["-backend", "file"], "the file backend needs at least one -file"),
@@ -39,6 +47,7 @@ import Testing
         (["-backend", "env", "-log-level", "loud"], "for -log-level"),
         (["-backend", "env", "-wait", "2s:1s"], "-wait"),
         (["-backend", "env", "-command-timeout", "0"], "-command-timeout"),
+        (["-backend", "etcdv3", "-etcd-timeout", "soon"], "-etcd-timeout"),
     ])
     func refusals(arguments: [String], expected: String) throws {
         let flags = try ConfdFlags.parse(arguments)
