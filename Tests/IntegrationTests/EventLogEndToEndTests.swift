@@ -36,8 +36,10 @@ struct EventLogEndToEndTests {
         defer { session.kill() }
         try session.start(
             "LANG=C.UTF-8 '\(binary)' console --store 'file://\(keys.path)' --confdir '\(directory.path)'"
-                + " --metrics-listen 127.0.0.1:\(metricsPort); echo console-exited-$?; sleep 3")
-        #expect(await session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") })
+                + " --metrics-listen 127.0.0.1:\(metricsPort); echo console-exited-$?; sleep 30")
+        // A console that exits at start leaves its error and exit status on the pane for the failure to show.
+        #expect(
+            await session.waitFor { $0.contains("Backends") && $0.contains("apache-8002") }, "\(session.capture())")
 
         session.keys("a")
         #expect(await session.waitFor { $0.contains("Add backend") })
