@@ -32,7 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let headless = noConsole || isatty(STDOUT_FILENO) == 0
-        let logFile = (dir as NSString).appendingPathComponent("demo.log")
+        let logFile = FilePaths.join(dir, "demo.log")
         if !headless { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let json = (try? LogFormat(parsing: logging.logFormat)) == .json
         let level = (try? ConfdLogHandler.level(parsing: logging.logLevel)) ?? .info
