@@ -89,16 +89,10 @@ package struct ConfdRun: Sendable {
             }
         }
         if let text = flags.commandTimeout {
-            guard let duration = try? GoDuration.parse(text), duration > .zero else {
-                throw ConfdFlagError("invalid value \"\(text)\" for flag -command-timeout: use a duration like 60s")
-            }
-            settings.commandTimeout = duration
+            settings.commandTimeout = try positiveDuration(text, flag: "command-timeout", example: "60s")
         }
         if let text = flags.etcdTimeout {
-            guard let duration = try? GoDuration.parse(text), duration > .zero else {
-                throw ConfdFlagError("invalid value \"\(text)\" for flag -etcd-timeout: use a duration like 5s")
-            }
-            settings.etcdTimeout = duration
+            settings.etcdTimeout = try positiveDuration(text, flag: "etcd-timeout", example: "5s")
         }
         _ = try ConfdLogHandler.level(parsing: settings.logLevel)
         if let text = flags.logFormat { settings.logFormat = try LogFormat(parsing: text) }
@@ -127,5 +121,13 @@ package struct ConfdRun: Sendable {
             throw ConfdFlagError("the file backend needs at least one -file")
         }
         return settings
+    }
+
+    /// A flag's duration (Go's syntax), which must be above zero.
+    private static func positiveDuration(_ text: String, flag: String, example: String) throws -> Duration {
+        guard let duration = try? GoDuration.parse(text), duration > .zero else {
+            throw ConfdFlagError("invalid value \"\(text)\" for flag -\(flag): use a duration like \(example)")
+        }
+        return duration
     }
 }

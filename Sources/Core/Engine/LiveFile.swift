@@ -41,12 +41,12 @@ enum LiveFile {
     /// rename is atomic): created 0600, filled, given its mode and owner, then fsynced.
     /// - Returns: the stage file's path.
     static func writeStage(for dest: String, _ state: FileState) throws -> String {
-        let directory = FilePaths.parent(dest)
+        let directory = FilePaths.directory(of: dest)
         let base = FilePaths.lastComponent(dest)
         var descriptor: Int32 = -1
         var path = ""
         for _ in 0..<100 {
-            path = (directory.isEmpty ? "." : directory) + "/." + base + String(UInt32.random(in: .min ... .max))
+            path = directory + "/." + base + String(UInt32.random(in: .min ... .max))
             descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if descriptor >= 0 || errno != EEXIST { break }
         }
