@@ -109,7 +109,9 @@ func nextData(
         try await etcd.start()
         defer { etcd.stop() }
         let store = EtcdStore(endpoints: [etcd.endpoint])
-        let lease = try await store.grantLease(ttl: 2)
+        // 4 s, not 2: a CI run with every test at once once took over 2 s from the grant to the first renewal's
+        // answer, and the lease had expired before it could be renewed.
+        let lease = try await store.grantLease(ttl: 4)
         try await store.put("/test/gone", "127.0.0.1:1", lease: lease)
         #expect(try await store.keepAlive(lease) > 0)
         var gone = false
